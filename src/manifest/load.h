@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* load.h -- manifest files to objects: the unit that the build consumes. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "manifest/yaml.h"
+#include "plugin/plugin.h"
+#include "util/arena.h"
+#include "util/diag.h"
+
+/* Why an object is or is not served: bindy's condition reasons. */
+enum dz_reason {
+	DZ_REASON_PENDING = 0,        /* not built yet */
+	DZ_REASON_SUCCEEDED,          /* "ReconcileSucceeded" */
+	DZ_REASON_FAILED,             /* "ReconcileFailed" */
+	DZ_REASON_ZONE_NOT_FOUND,     /* "ZoneNotFound" */
+	DZ_REASON_NOT_SELECTED,       /* "NotSelected" */
+	DZ_REASON_DUPLICATE_ZONE,     /* "DuplicateZone" */
+	DZ_REASON_DUPLICATE_OBJECT,   /* "DuplicateObject" */
+	DZ_REASON_UNSUPPORTED_KIND,   /* "UnsupportedKind" (no plugin) */
+};
+
+/* "ReconcileSucceeded", ... Static string. */
+const char *dz_reason_name(enum dz_reason r);
+
+struct dz_label {
+	const char *key;
+	const char *value;
+};
+
+struct dz_mfile;
+
+/*
+ * One bindy object (one YAML document of a bindy.firestoned.io kind that
+ * serves DNS data). Load-time fields are fixed once the file is loaded;
+ * build-time fields are rewritten by every build.
+ */
+struct dz_object {
+	/* load time */
+	struct dz_mfile *file;
+	const char *kind;        /* "DNSZone", "MXRecord", ... */
+	const char *api_version; /* "bindy.firestoned.io/v1beta1" */
+	const char *ns;          /* metadata.namespace, "default" if absent */
+	const char *name;        /* metadata.name */
+	bool is_zone;            /* kind == DNSZone */
+	const struct dz_kind *ops; /* record kind plugin; NULL for DNSZone
+	                            * and for kinds without a plugin */
+	struct dz_label *labels; /* metadata.labels */
+	size_t nlabels;
+	const struct dz_ynode *root; /* the document */
+	const struct dz_ynode *spec; /* NULL when missing (an error) */
+	uint32_t line, col;      /* start of the document's root node */
+	struct dz_diags diags;   /* load-time problems of this object */
+
+	/* build time (zone/build.c) */
+	enum dz_reason reason;
+	char message[512];       /* status message */
+	char zone[256];          /* zoneName it is served in, "" if none */
+	struct dz_diags bdiags;  /* build-time problems (cleared per build) */
+};
+
+/* One manifest file and the objects it holds. */
+struct dz_mfile {
+	char *path;              /* as opened */
+	char *rel;               /* relative to the manifest dir: shown to users */
+	struct dz_arena *arena;  /* nodes, strings, objects */
+	struct dz_object *objects;
+	size_t nobjects;
+	struct dz_diags diags;   /* file-level: YAML syntax, limits, I/O */
+	bool failed;             /* unreadable or a syntax error: no objects */
+};
+
+/*
+ * Load one file: parse YAML (dz_yaml_parse_file with default limits), skip
+ * empty documents, documents of other API groups, and bindy kinds that
+ * serve no data (Bind9Cluster, Bind9Instance, ClusterBind9Provider); check
+ * apiVersion (v1alpha1, v1beta1), kind, metadata.name, metadata.namespace,
+ * labels (string values), spec is a map. A bindy record kind without a
+ * plugin gets a warning "unsupported kind 'SRVRecord': skipped" and is kept
+ * with reason UNSUPPORTED_KIND and ops NULL.
+ * Always returns a file object (problems are in its diagnostics) unless out
+ * of memory: then NULL.
+ */
+struct dz_mfile *dz_mfile_load(const char *path, const char *rel);
+
+/* The same from memory (tests, fuzzing). */
+struct dz_mfile *dz_mfile_load_buffer(const char *buf, size_t len,
+				      const char *rel);
+
+/* Free the file, its arena and its objects. NULL is a no-op. */
+void dz_mfile_free(struct dz_mfile *f);
+
+/*
+ * List the manifest files below dir, relative to it, sorted (strcmp):
+ * regular files (or symlinks to them) ending in .yaml or .yml, recursing
+ * into subdirectories; names starting with '.' are skipped, except that a
+ * Kubernetes ConfigMap mount (visible entries are symlinks into "..data")
+ * is read through "..data" exactly once. Symlinks to directories are not
+ * followed (loops are impossible). Unreadable entries are reported in diags.
+ * Returns 0 or -errno when dir itself cannot be opened.
+ * *rels is a malloc'd array of malloc'd strings: free with dz_manifest_list_free.
+ */
+int dz_manifest_list(const char *dir, char ***rels, size_t *n,
+		     struct dz_diags *diags);
+void dz_manifest_list_free(char **rels, size_t n);
+
+/*
+ * List and load every file of dir. *files is malloc'd; free with
+ * dz_manifest_free_all. Returns 0 or -errno (dir unreadable).
+ */
+int dz_manifest_load_dir(const char *dir, struct dz_mfile ***files,
+			 size_t *n, struct dz_diags *diags);
+void dz_manifest_free_all(struct dz_mfile **files, size_t n);

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/* arena.c -- bump allocator over a list of blocks, freed in one call. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+
+#define ARENA_ALIGN 16
+#define ARENA_DEFAULT_CHUNK (64 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size; /* usable bytes after the header */
+	size_t used;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+struct dz_arena {
+	struct arena_block *head; /* current block first */
+	size_t chunk;
+	size_t used;
+};
+
+struct dz_arena *dz_arena_new(size_t chunk)
+{
+	struct dz_arena *a = calloc(1, sizeof(*a));
+
+	if (a == NULL) {
+		return NULL;
+	}
+	a->chunk = chunk ? chunk : ARENA_DEFAULT_CHUNK;
+	return a;
+}
+
+void dz_arena_free(struct dz_arena *a)
+{
+	if (a == NULL) {
+		return;
+	}
+	struct arena_block *b = a->head;
+	while (b != NULL) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	free(a);
+}
+
+static struct arena_block *arena_block_new(size_t size)
+{
+	struct arena_block *b = malloc(sizeof(*b) + size);
+
+	if (b == NULL) {
+		return NULL;
+	}
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+void *dz_arena_alloc(struct dz_arena *a, size_t size)
+{
+	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	struct arena_block *b = a->head;
+
+	if (need < size) {
+		return NULL; /* overflow */
+	}
+	if (need == 0) {
+		need = ARENA_ALIGN;
+	}
+	if (b == NULL || b->size - b->used < need) {
+		if (need > a->chunk / 4) {
+			/* Big request: its own block, behind the current one
+			 * so the current block keeps filling. */
+			struct arena_block *big = arena_block_new(need);
+			if (big == NULL) {
+				return NULL;
+			}
+			big->used = need;
+			if (b != NULL) {
+				big->next = b->next;
+				b->next = big;
+			} else {
+				a->head = big;
+			}
+			a->used += need;
+			memset(big->data, 0, need);
+			return big->data;
+		}
+		b = arena_block_new(a->chunk);
+		if (b == NULL) {
+			return NULL;
+		}
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = b->data + b->used;
+	b->used += need;
+	a->used += need;
+	memset(p, 0, need);
+	return p;
+}
+
+void *dz_arena_memdup(struct dz_arena *a, const void *p, size_t n)
+{
+	void *q = dz_arena_alloc(a, n);
+
+	if (q != NULL && n > 0) {
+		memcpy(q, p, n);
+	}
+	return q;
+}
+
+char *dz_arena_strndup(struct dz_arena *a, const char *s, size_t n)
+{
+	char *q = dz_arena_alloc(a, n + 1);
+
+	if (q != NULL) {
+		memcpy(q, s, n);
+		q[n] = '\0';
+	}
+	return q;
+}
+
+char *dz_arena_strdup(struct dz_arena *a, const char *s)
+{
+	return dz_arena_strndup(a, s, strlen(s));
+}
+
+size_t dz_arena_used(const struct dz_arena *a)
+{
+	return a->used;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* arena.h -- bump allocator: many allocations, one free. */
+#pragma once
+
+#include <stddef.h>
+
+struct dz_arena;
+
+/* New arena; chunk is the preferred block size (0: 64 KiB). NULL on OOM. */
+struct dz_arena *dz_arena_new(size_t chunk);
+
+/* Free the arena and everything allocated from it. NULL is a no-op. */
+void dz_arena_free(struct dz_arena *a);
+
+/*
+ * Allocate size bytes aligned to 16, zero-filled. Returns NULL on OOM.
+ * Large requests get their own block. Not for the hot path.
+ */
+void *dz_arena_alloc(struct dz_arena *a, size_t size);
+
+/* Copies into the arena (NUL-terminated for strings). NULL on OOM. */
+char *dz_arena_strdup(struct dz_arena *a, const char *s);
+char *dz_arena_strndup(struct dz_arena *a, const char *s, size_t n);
+void *dz_arena_memdup(struct dz_arena *a, const void *p, size_t n);
+
+/* Bytes handed out so far (for memory statistics). */
+size_t dz_arena_used(const struct dz_arena *a);

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* diag.c -- diagnostics list and its compiler-style output. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/diag.h"
+#include "util/log.h"
+
+static const char *const sev_names[] = {
+	[DZ_SEV_ERROR] = "error",
+	[DZ_SEV_WARNING] = "warning",
+};
+
+static void diags_push(struct dz_diags *d, enum dz_severity sev,
+		       const char *file, uint32_t line, uint32_t col,
+		       char *msg)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 8;
+		struct dz_diag *items = realloc(d->items, cap * sizeof(*items));
+		if (items == NULL) {
+			goto out;
+		}
+		d->items = items;
+		d->cap = cap;
+	}
+	char *f = strdup(file ? file : "");
+	if (f == NULL) {
+		goto out;
+	}
+	d->items[d->n++] = (struct dz_diag){
+		.sev = sev, .file = f, .line = line, .col = col, .msg = msg,
+	};
+	if (sev == DZ_SEV_ERROR) {
+		d->nerrors++;
+	}
+	return;
+out:
+	dz_log_err("out of memory recording a diagnostic");
+	free(msg);
+}
+
+void dz_diags_add(struct dz_diags *d, enum dz_severity sev, const char *file,
+		  uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		msg = NULL;
+	}
+	va_end(ap);
+	if (msg == NULL) {
+		dz_log_err("out of memory recording a diagnostic");
+		return;
+	}
+	diags_push(d, sev, file, line, col, msg);
+}
+
+void dz_diags_append(struct dz_diags *d, const struct dz_diags *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct dz_diag *e = &src->items[i];
+		dz_diags_add(d, e->sev, e->file, e->line, e->col, "%s", e->msg);
+	}
+}
+
+size_t dz_diag_format(const struct dz_diag *e, char *buf, size_t sz)
+{
+	int n;
+
+	if (e->line > 0) {
+		n = snprintf(buf, sz, "%s:%u:%u: %s: %s", e->file, e->line,
+			     e->col ? e->col : 1, sev_names[e->sev], e->msg);
+	} else {
+		n = snprintf(buf, sz, "%s: %s: %s", e->file,
+			     sev_names[e->sev], e->msg);
+	}
+	if (n < 0) {
+		return 0;
+	}
+	return (size_t)n < sz ? (size_t)n : (sz ? sz - 1 : 0);
+}
+
+void dz_diags_print(const struct dz_diags *d, FILE *out)
+{
+	char line[2048];
+
+	for (size_t i = 0; i < d->n; i++) {
+		dz_diag_format(&d->items[i], line, sizeof(line));
+		fprintf(out, "%s\n", line);
+	}
+}
+
+void dz_diags_clear(struct dz_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free((char *)d->items[i].file);
+		free(d->items[i].msg);
+	}
+	free(d->items);
+	*d = (struct dz_diags){0};
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* build.h -- loaded manifest objects to a snapshot of zones, with status. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "manifest/load.h"
+#include "util/diag.h"
+#include "zone/snapshot.h"
+
+struct dz_build_opts {
+	/*
+	 * Optional: the serial to serve for a zone whose spec serial is
+	 * spec_serial (issue 3 persists serials). NULL: the spec serial.
+	 */
+	uint32_t (*serial)(const char *zone_name, uint32_t spec_serial,
+			   void *arg);
+	void *serial_arg;
+};
+
+/*
+ * Build a snapshot from every object of the given files:
+ *  - DNSZones: validate spec (zoneName, soaRecord, ttl, nameServers,
+ *    nameServerIps, recordsFrom); duplicates by zoneName -> DuplicateZone
+ *    for all but the first by (namespace, name); duplicate objects (same
+ *    kind, namespace, name) -> DuplicateObject for all but the first by
+ *    file path.
+ *  - SOA and apex NS from the DNSZone, glue A/AAAA for in-zone hosts.
+ *  - Records join a zone by spec.zoneRef, else spec.zone, else the
+ *    zones' recordsFrom selectors (same namespace); kinds' parse() run with
+ *    that zone as origin; RRsets merged across objects.
+ *  - Cross-record checks: MX (any DZ_KIND_F_ADDITIONAL) target with no
+ *    A/AAAA in any zone served here -> warning.
+ * Every object's reason, message, zone and bdiags are (re)set.
+ * Returns a snapshot with a reference count of 1; NULL only on OOM.
+ */
+struct dz_snapshot *dz_build(struct dz_mfile *const *files, size_t n,
+			     const struct dz_build_opts *opts);
+
+/*
+ * Gather every diagnostic of the files and their objects (file-level,
+ * load-time, build-time), in file order, into out. With the status
+ * reasons that are not success or failure (ZoneNotFound, NotSelected,
+ * DuplicateZone, DuplicateObject, UnsupportedKind) as warnings.
+ */
+void dz_build_collect_diags(struct dz_mfile *const *files, size_t n,
+			    struct dz_diags *out);

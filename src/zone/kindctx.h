@@ -37,3 +37,17 @@ void dz_rdata_list_clear(struct dz_rdata_list *l);
 int dz_kind_run(const struct dz_kind *k, const struct dz_ynode *spec,
 		const uint8_t *origin, const char *file,
 		struct dz_diags *diags, struct dz_rdata_list *out);
+
+/*
+ * Run fn with a parse context that is not a kind's (no RRs: the
+ * dz_kind_add_rdata of such a context fails with DZ_EINVAL; no unknown
+ * field check), so that the core reads its own fields (DNSZone specs, a
+ * record's name and ttl) with the same helpers and diagnostics.
+ * Returns fn's result, DZ_EMANIFEST when an error was reported, or
+ * DZ_ENOMEM.
+ */
+int dz_kind_ctx_call(const struct dz_ynode *spec, const uint8_t *origin,
+		     const char *file, struct dz_diags *diags,
+		     int (*fn)(struct dz_kind_ctx *ctx,
+			       const struct dz_ynode *spec, void *arg),
+		     void *arg);

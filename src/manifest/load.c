@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: MIT */
+/* load.c -- manifest files to bindy objects: apiVersion, kind, metadata. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest/load.h"
+#include "util/errcode.h"
+
+#define BINDY_GROUP "bindy.firestoned.io"
+
+/* bindy kinds that configure servers, not DNS data: skipped silently. */
+static const char *const skipped_kinds[] = {
+	"Bind9Cluster", "Bind9Instance", "ClusterBind9Provider",
+	"Bind9GlobalCluster", NULL,
+};
+
+static const char *const versions[] = { "v1alpha1", "v1beta1", NULL };
+
+static const char *const reason_names[] = {
+	[DZ_REASON_PENDING] = "Pending",
+	[DZ_REASON_SUCCEEDED] = "ReconcileSucceeded",
+	[DZ_REASON_FAILED] = "ReconcileFailed",
+	[DZ_REASON_ZONE_NOT_FOUND] = "ZoneNotFound",
+	[DZ_REASON_NOT_SELECTED] = "NotSelected",
+	[DZ_REASON_DUPLICATE_ZONE] = "DuplicateZone",
+	[DZ_REASON_DUPLICATE_OBJECT] = "DuplicateObject",
+	[DZ_REASON_UNSUPPORTED_KIND] = "UnsupportedKind",
+};
+
+const char *dz_reason_name(enum dz_reason r)
+{
+	if ((size_t)r >= sizeof(reason_names) / sizeof(reason_names[0]) ||
+	    reason_names[r] == NULL) {
+		return "Pending";
+	}
+	return reason_names[r];
+}
+
+/* Loader state for one file. */
+struct ld {
+	struct dz_mfile *f;
+	const char *display;
+	struct dz_object *objs; /* malloc'd while loading */
+	size_t nobjs, capobjs;
+	bool nomem;
+};
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (size_t i = 0; list[i] != NULL; i++) {
+		if (strcmp(s, list[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* A diagnostic at node n (or at the document root 'at' when n is NULL). */
+static void diag_at(struct ld *l, struct dz_diags *d, enum dz_severity sev,
+		    const struct dz_ynode *n, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void diag_at(struct ld *l, struct dz_diags *d, enum dz_severity sev,
+		    const struct dz_ynode *n, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dz_diags_add(d, sev, l->display, dz_ynode_line(n), dz_ynode_col(n),
+		     "%s", msg);
+}
+
+static struct dz_object *obj_new(struct ld *l)
+{
+	if (l->nobjs == l->capobjs) {
+		size_t cap = l->capobjs ? l->capobjs * 2 : 8;
+		struct dz_object *o = realloc(l->objs, cap * sizeof(*o));
+		if (o == NULL) {
+			l->nomem = true;
+			return NULL;
+		}
+		l->objs = o;
+		l->capobjs = cap;
+	}
+	struct dz_object *o = &l->objs[l->nobjs++];
+	memset(o, 0, sizeof(*o));
+	return o;
+}
+
+static void load_labels(struct ld *l, struct dz_object *o,
+			const struct dz_ynode *labels)
+{
+	if (labels == NULL) {
+		return;
+	}
+	if (dz_ynode_type(labels) != DZ_YNODE_MAP) {
+		diag_at(l, &o->diags, DZ_SEV_ERROR, labels,
+			"'metadata.labels' must be a mapping");
+		return;
+	}
+	size_t n = dz_ynode_len(labels);
+	o->labels = dz_arena_alloc(l->f->arena, n * sizeof(*o->labels));
+	if (o->labels == NULL) {
+		l->nomem = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct dz_ynode *k = dz_ynode_key_at(labels, i);
+		const struct dz_ynode *v = dz_ynode_value_at(labels, i);
+		if (dz_ynode_type(v) != DZ_YNODE_SCALAR) {
+			diag_at(l, &o->diags, DZ_SEV_ERROR, v,
+				"label '%s' must be a string",
+				dz_ynode_str(k));
+			continue;
+		}
+		o->labels[o->nlabels++] = (struct dz_label){
+			.key = dz_ynode_str(k), .value = dz_ynode_str(v),
+		};
+	}
+}
+
+static void load_metadata(struct ld *l, struct dz_object *o,
+			  const struct dz_ynode *root)
+{
+	const struct dz_ynode *md = dz_ynode_get(root, "metadata");
+	const struct dz_ynode *name = dz_ynode_get(md, "name");
+	const struct dz_ynode *ns = dz_ynode_get(md, "namespace");
+
+	/* Never NULL, so that the build can always name the object. */
+	o->name = "";
+	o->ns = "default";
+	if (md != NULL && dz_ynode_type(md) != DZ_YNODE_MAP) {
+		diag_at(l, &o->diags, DZ_SEV_ERROR, md,
+			"'metadata' must be a mapping");
+		return;
+	}
+	if (name == NULL) {
+		diag_at(l, &o->diags, DZ_SEV_ERROR, md ? md : root,
+			"missing required field 'metadata.name'");
+	} else if (dz_ynode_type(name) != DZ_YNODE_SCALAR ||
+		   dz_ynode_str(name)[0] == '\0') {
+		diag_at(l, &o->diags, DZ_SEV_ERROR, name,
+			"'metadata.name' must be a non-empty string");
+	} else {
+		o->name = dz_ynode_str(name);
+	}
+	if (ns != NULL) {
+		const char *s = dz_ynode_str(ns);
+		if (s == NULL) {
+			diag_at(l, &o->diags, DZ_SEV_ERROR, ns,
+				"'metadata.namespace' must be a string");
+		} else if (s[0] != '\0') {
+			o->ns = s;
+		}
+	}
+	load_labels(l, o, dz_ynode_get(md, "labels"));
+}
+
+static void load_spec(struct ld *l, struct dz_object *o,
+		      const struct dz_ynode *root)
+{
+	const struct dz_ynode *spec = dz_ynode_get(root, "spec");
+
+	if (spec == NULL) {
+		diag_at(l, &o->diags, DZ_SEV_ERROR, root,
+			"missing required field 'spec'");
+	} else if (dz_ynode_type(spec) != DZ_YNODE_MAP) {
+		diag_at(l, &o->diags, DZ_SEV_ERROR, spec,
+			"'spec' must be a mapping");
+	} else {
+		o->spec = spec;
+	}
+}
+
+/*
+ * Check apiVersion; false when the document is not ours (or is broken at
+ * file level, then with a diagnostic).
+ */
+static bool check_api(struct ld *l, const struct dz_ynode *root,
+		      const char **api)
+{
+	const struct dz_ynode *n = dz_ynode_get(root, "apiVersion");
+	const char *s = dz_ynode_str(n);
+	size_t glen = strlen(BINDY_GROUP);
+
+	if (s == NULL) {
+		/* Not a Kubernetes object at all: likely a mistake. */
+		diag_at(l, &l->f->diags, DZ_SEV_WARNING, n ? n : root,
+			"document has no 'apiVersion' string: skipped");
+		return false;
+	}
+	if (strncmp(s, BINDY_GROUP, glen) != 0 ||
+	    (s[glen] != '/' && s[glen] != '\0')) {
+		return false; /* another API group: not ours, silently */
+	}
+	if (s[glen] != '/' || !in_list(s + glen + 1, versions)) {
+		diag_at(l, &l->f->diags, DZ_SEV_ERROR, n,
+			"unsupported apiVersion '%s'", s);
+		return false;
+	}
+	*api = s;
+	return true;
+}
+
+/* Kind of a bindy document; NULL when it yields no object. */
+static const char *check_kind(struct ld *l, const struct dz_ynode *root,
+			      const struct dz_ynode **kn)
+{
+	const char *kind;
+
+	*kn = dz_ynode_get(root, "kind");
+	kind = dz_ynode_str(*kn);
+	if (kind == NULL || kind[0] == '\0') {
+		diag_at(l, &l->f->diags, DZ_SEV_ERROR, *kn ? *kn : root,
+			"missing required field 'kind'");
+		return NULL;
+	}
+	if (in_list(kind, skipped_kinds)) {
+		return NULL;
+	}
+	if (strcmp(kind, "DNSZone") != 0 && dz_kind_lookup_name(kind) == NULL &&
+	    !has_suffix(kind, "Record")) {
+		diag_at(l, &l->f->diags, DZ_SEV_WARNING, *kn,
+			"unknown kind '%s': skipped", kind);
+		return NULL;
+	}
+	return kind;
+}
+
+static void load_doc(struct ld *l, const struct dz_ydoc *doc)
+{
+	const struct dz_ynode *root = doc->root;
+	const struct dz_ynode *kn;
+	const char *api = NULL, *kind;
+
+	if (root == NULL) {
+		return;
+	}
+	if (dz_ynode_type(root) != DZ_YNODE_MAP) {
+		diag_at(l, &l->f->diags, DZ_SEV_ERROR, root,
+			"document is not a mapping");
+		return;
+	}
+	if (!check_api(l, root, &api)) {
+		return;
+	}
+	kind = check_kind(l, root, &kn);
+	if (kind == NULL) {
+		return;
+	}
+	struct dz_object *o = obj_new(l);
+	if (o == NULL) {
+		return;
+	}
+	o->kind = kind;
+	o->api_version = api;
+	o->root = root;
+	o->line = root->line;
+	o->col = root->col;
+	o->is_zone = strcmp(kind, "DNSZone") == 0;
+	if (!o->is_zone) {
+		o->ops = dz_kind_lookup_name(kind);
+		if (o->ops == NULL) {
+			diag_at(l, &o->diags, DZ_SEV_WARNING, kn,
+				"unsupported kind '%s': skipped", kind);
+			o->reason = DZ_REASON_UNSUPPORTED_KIND;
+		}
+	}
+	load_metadata(l, o, root);
+	load_spec(l, o, root);
+	if (o->diags.nerrors > 0) {
+		o->reason = DZ_REASON_FAILED;
+		dz_diag_format(&o->diags.items[0], o->message,
+			       sizeof(o->message));
+	}
+}
+
+static struct dz_mfile *mfile_new(const char *path, const char *rel)
+{
+	struct dz_mfile *f = calloc(1, sizeof(*f));
+
+	if (f == NULL) {
+		return NULL;
+	}
+	f->path = strdup(path ? path : (rel ? rel : ""));
+	f->rel = strdup(rel ? rel : f->path ? f->path : "");
+	f->arena = dz_arena_new(0);
+	if (f->path == NULL || f->rel == NULL || f->arena == NULL) {
+		dz_mfile_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* Turn parsed documents into objects; NULL (file freed) when out of memory. */
+static struct dz_mfile *finish(struct dz_mfile *f, int rc,
+			       const struct dz_ydoc *docs, size_t ndocs)
+{
+	struct ld l = { .f = f, .display = f->rel };
+
+	if (rc == DZ_ENOMEM) {
+		goto fail;
+	}
+	if (rc != 0) {
+		f->failed = true;
+		return f;
+	}
+	for (size_t i = 0; i < ndocs && !l.nomem; i++) {
+		load_doc(&l, &docs[i]);
+	}
+	if (l.nomem) {
+		goto fail;
+	}
+	if (l.nobjs > 0) {
+		f->objects = dz_arena_memdup(f->arena, l.objs,
+					     l.nobjs * sizeof(*l.objs));
+		if (f->objects == NULL) {
+			goto fail;
+		}
+		f->nobjects = l.nobjs;
+		for (size_t i = 0; i < l.nobjs; i++) {
+			f->objects[i].file = f;
+		}
+	}
+	free(l.objs);
+	return f;
+fail:
+	for (size_t i = 0; i < l.nobjs; i++) {
+		dz_diags_clear(&l.objs[i].diags);
+	}
+	free(l.objs);
+	dz_mfile_free(f);
+	return NULL;
+}
+
+struct dz_mfile *dz_mfile_load(const char *path, const char *rel)
+{
+	struct dz_mfile *f = mfile_new(path, rel);
+	struct dz_ydoc *docs;
+	size_t ndocs;
+
+	if (f == NULL) {
+		return NULL;
+	}
+	int rc = dz_yaml_parse_file(f->path, f->rel, NULL, f->arena, &docs,
+				    &ndocs, &f->diags);
+	return finish(f, rc, docs, ndocs);
+}
+
+struct dz_mfile *dz_mfile_load_buffer(const char *buf, size_t len,
+				      const char *rel)
+{
+	struct dz_mfile *f = mfile_new(NULL, rel);
+	struct dz_ydoc *docs;
+	size_t ndocs;
+
+	if (f == NULL) {
+		return NULL;
+	}
+	int rc = dz_yaml_parse_buffer(buf, len, f->rel, NULL, f->arena, &docs,
+				      &ndocs, &f->diags);
+	return finish(f, rc, docs, ndocs);
+}
+
+void dz_mfile_free(struct dz_mfile *f)
+{
+	if (f == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < f->nobjects; i++) {
+		dz_diags_clear(&f->objects[i].diags);
+		dz_diags_clear(&f->objects[i].bdiags);
+	}
+	dz_diags_clear(&f->diags);
+	dz_arena_free(f->arena);
+	free(f->path);
+	free(f->rel);
+	free(f);
+}
+
+int dz_manifest_load_dir(const char *dir, struct dz_mfile ***files,
+			 size_t *n, struct dz_diags *diags)
+{
+	char **rels = NULL;
+	size_t nrels = 0, k = 0;
+	struct dz_mfile **out = NULL;
+	int rc;
+
+	*files = NULL;
+	*n = 0;
+	rc = dz_manifest_list(dir, &rels, &nrels, diags);
+	if (rc != 0) {
+		goto out;
+	}
+	out = calloc(nrels ? nrels : 1, sizeof(*out));
+	if (out == NULL) {
+		rc = DZ_ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < nrels; k++) {
+		char *path = NULL;
+		if (asprintf(&path, "%s/%s", dir, rels[k]) < 0) {
+			rc = DZ_ENOMEM;
+			goto out;
+		}
+		out[k] = dz_mfile_load(path, rels[k]);
+		free(path);
+		if (out[k] == NULL) {
+			rc = DZ_ENOMEM;
+			goto out;
+		}
+	}
+	*files = out;
+	*n = nrels;
+	out = NULL;
+out:
+	dz_manifest_free_all(out, k);
+	dz_manifest_list_free(rels, nrels);
+	return rc;
+}
+
+void dz_manifest_free_all(struct dz_mfile **files, size_t n)
+{
+	if (files == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		dz_mfile_free(files[i]);
+	}
+	free(files);
+}

@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: MIT */
+/* query.c -- one DNS query message in, one response out. The hot path. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin/plugin.h"
+#include "query/query.h"
+#include "util/dname.h"
+#include "util/wire.h"
+#include "zone/zone-internal.h"
+
+/*
+ * The rules, in the order they are applied (RFC 1034 4.3.2, 1035, 2181,
+ * 2308, 6891, 8482):
+ *  - shorter than a header, or QR set: dropped (no answer at all);
+ *  - opcode other than QUERY: NOTIMP, question echoed if it parses;
+ *  - QDCOUNT != 1 or a malformed question: FORMERR, header only;
+ *  - answer/authority/additional RRs must parse, one OPT at most, in the
+ *    additional section, with the root owner; nothing may trail: FORMERR;
+ *    a TSIG RR: NOTAUTH (we have no keys);
+ *  - EDNS version > 0: BADVERS;
+ *  - class other than IN: REFUSED; type OPT: FORMERR; AXFR/IXFR: FORMERR
+ *    over UDP, REFUSED over TCP (not served yet); MAILA/MAILB: NOTIMP;
+ *  - no zone of ours at or above the name: REFUSED;
+ *  - the name is a node with the type: the RRset (+ additional A/AAAA
+ *    of the names it points to); a node without it: NODATA; no node:
+ *    NXDOMAIN; negative answers carry the SOA with TTL neg_ttl.
+ * Nothing is allocated: all state is in the per-worker context.
+ */
+
+enum {
+	RC_NOERROR = 0,
+	RC_FORMERR = 1,
+	RC_NXDOMAIN = 3,
+	RC_NOTIMP = 4,
+	RC_REFUSED = 5,
+	RC_NOTAUTH = 9,
+	RC_BADVERS = 16, /* extended: ext-rcode 1, header 0 */
+};
+
+enum {
+	T_A = 1,
+	T_SOA = 6,
+	T_AAAA = 28,
+	T_OPT = 41,
+	T_TSIG = 250,
+	T_IXFR = 251,
+	T_AXFR = 252,
+	T_MAILB = 253,
+	T_MAILA = 254,
+	T_ANY = 255,
+	C_IN = 1,
+};
+
+#define HDR_LEN 12
+#define OPT_LEN 11       /* root, type, class, ttl, rdlength */
+#define CMP_MAX 256      /* label offsets kept for compression */
+#define SEEN_MAX 256     /* nodes already in the additional section */
+#define PTR_MAX 0x3fff   /* largest offset a pointer can hold */
+
+/* Header flag bits, byte 2 and byte 3. */
+#define F2_QR 0x80
+#define F2_OPCODE 0x78
+#define F2_AA 0x04
+#define F2_TC 0x02
+#define F2_RD 0x01
+
+struct dz_query_ctx {
+	uint16_t edns_size;
+	uint32_t rotate;       /* advances once per answer that rotated */
+
+	/* Per query, reset by dz_query_answer(). */
+	const uint8_t *req;
+	size_t reqlen;
+	struct dz_wire w;
+	const struct dz_snapshot *snap;
+	const struct dz_zone *zone;
+	unsigned flags;        /* DZ_QUERY_* */
+	size_t qend;           /* request offset after the question */
+	uint16_t qtype, qclass;
+	uint8_t qname[DZ_DNAME_MAX]; /* lower case */
+	size_t qname_len;
+	bool edns, do_bit, tsig, rotated;
+	uint8_t edns_version;
+	uint16_t edns_payload;
+	uint16_t an, ns, ar;
+	uint8_t flags2;        /* header byte 2 of the response */
+	size_t ncmp;
+	uint16_t cmp[CMP_MAX]; /* response offsets of labels written */
+	size_t nseen;
+	const struct dz_node *seen[SEEN_MAX];
+	uint8_t tname[DZ_DNAME_MAX]; /* scratch: lower-cased target */
+};
+
+struct dz_query_ctx *dz_query_ctx_new(uint16_t edns_size)
+{
+	struct dz_query_ctx *q = calloc(1, sizeof(*q));
+
+	if (q != NULL) {
+		q->edns_size = edns_size < 512 ? 512 : edns_size;
+	}
+	return q;
+}
+
+void dz_query_ctx_free(struct dz_query_ctx *q)
+{
+	free(q);
+}
+
+static inline uint8_t lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* ---- Request parsing ------------------------------------------------- */
+
+/* Skip a name that may end in a pointer (not in the question). */
+static bool skip_name(const uint8_t *m, size_t len, size_t *pos)
+{
+	size_t p = *pos, total = 0;
+
+	for (;;) {
+		if (p >= len) {
+			return false;
+		}
+		uint8_t l = m[p];
+		if ((l & 0xc0) == 0xc0) {
+			if (p + 2 > len) {
+				return false;
+			}
+			*pos = p + 2;
+			return true;
+		}
+		if (l > DZ_LABEL_MAX) {
+			return false;
+		}
+		total += (size_t)l + 1;
+		if (total > DZ_DNAME_MAX || len - p < (size_t)l + 1) {
+			return false;
+		}
+		p += (size_t)l + 1;
+		if (l == 0) {
+			*pos = p;
+			return true;
+		}
+	}
+}
+
+/* OPT RR: owner at 'owner', fixed fields at f, rdata at rd. */
+static bool parse_opt(struct dz_query_ctx *q, size_t owner, const uint8_t *f,
+		      const uint8_t *rd, uint16_t rdlen)
+{
+	if (q->edns || q->req[owner] != 0) {
+		return false; /* second OPT, or owner not the root */
+	}
+	for (size_t i = 0; i < rdlen;) {
+		if (rdlen - i < 4) {
+			return false;
+		}
+		size_t olen = dz_wire_get_u16(rd + i + 2);
+		if (rdlen - i - 4 < olen) {
+			return false;
+		}
+		i += 4 + olen;
+	}
+	q->edns = true;
+	q->edns_payload = dz_wire_get_u16(f + 2);
+	q->edns_version = f[5];
+	q->do_bit = (f[6] & 0x80) != 0;
+	return true;
+}
+
+/* One RR of section 0 (answer), 1 (authority) or 2 (additional). */
+static bool parse_rr(struct dz_query_ctx *q, size_t *pos, int section)
+{
+	size_t owner = *pos, p = *pos;
+
+	if (!skip_name(q->req, q->reqlen, &p) || q->reqlen - p < 10) {
+		return false;
+	}
+	const uint8_t *f = q->req + p;
+	uint16_t type = dz_wire_get_u16(f);
+	uint16_t rdlen = dz_wire_get_u16(f + 8);
+	if (q->reqlen - p - 10 < rdlen) {
+		return false;
+	}
+	if (type == T_OPT &&
+	    (section != 2 || !parse_opt(q, owner, f, f + 10, rdlen))) {
+		return false;
+	}
+	if (type == T_TSIG) {
+		q->tsig = true;
+	}
+	*pos = p + 10 + rdlen;
+	return true;
+}
+
+/* Everything after the question; false means FORMERR. */
+static bool parse_rest(struct dz_query_ctx *q)
+{
+	size_t pos = q->qend;
+	uint16_t counts[3] = {
+		dz_wire_get_u16(q->req + 6),
+		dz_wire_get_u16(q->req + 8),
+		dz_wire_get_u16(q->req + 10),
+	};
+
+	for (int s = 0; s < 3; s++) {
+		for (uint16_t i = 0; i < counts[s]; i++) {
+			if (!parse_rr(q, &pos, s)) {
+				return false;
+			}
+		}
+	}
+	return pos == q->reqlen;
+}
+
+/* The question: one uncompressed name, type and class. */
+static bool parse_question(struct dz_query_ctx *q)
+{
+	size_t n;
+
+	if (dz_wire_get_u16(q->req + 4) != 1) {
+		return false;
+	}
+	n = dz_dname_check(q->req + HDR_LEN, q->req + q->reqlen);
+	if (n == 0 || q->reqlen - HDR_LEN - n < 4) {
+		return false;
+	}
+	memcpy(q->qname, q->req + HDR_LEN, n);
+	dz_dname_tolower(q->qname);
+	q->qname_len = n;
+	q->qtype = dz_wire_get_u16(q->req + HDR_LEN + n);
+	q->qclass = dz_wire_get_u16(q->req + HDR_LEN + n + 2);
+	q->qend = HDR_LEN + n + 4;
+	return true;
+}
+
+/* ---- Response writing ------------------------------------------------ */
+
+/* Does the (possibly compressed) name at off in the response equal s? */
+static bool resp_name_eq(const uint8_t *pkt, size_t off, const uint8_t *s)
+{
+	for (int hops = 0; hops < 128;) {
+		uint8_t l = pkt[off];
+		if ((l & 0xc0) == 0xc0) {
+			off = ((size_t)(l & 0x3f) << 8) | pkt[off + 1];
+			hops++;
+			continue;
+		}
+		if (l != s[0]) {
+			return false;
+		}
+		if (l == 0) {
+			return true;
+		}
+		for (uint8_t k = 1; k <= l; k++) {
+			if (lower(pkt[off + k]) != lower(s[k])) {
+				return false;
+			}
+		}
+		off += (size_t)l + 1;
+		s += l + 1;
+	}
+	return false;
+}
+
+/* Among the first n entries: those of names written completely. */
+static bool cmp_find(const struct dz_query_ctx *q, size_t n,
+		     const uint8_t *s, uint16_t *off)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (q->w.buf[q->cmp[i]] == s[0] &&
+		    resp_name_eq(q->w.buf, q->cmp[i], s)) {
+			*off = q->cmp[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Write a name; with compress, against the suffixes already written (and
+ * its own labels become targets for later names).
+ */
+static void put_name(struct dz_query_ctx *q, const uint8_t *name,
+		     bool compress)
+{
+	struct dz_wire *w = &q->w;
+	size_t base = q->ncmp; /* not the labels of this name: unfinished */
+	uint16_t off;
+
+	for (const uint8_t *p = name; *p != 0; p += *p + 1) {
+		if (compress && cmp_find(q, base, p, &off)) {
+			dz_wire_put_u16(w, (uint16_t)(0xc000 | off));
+			return;
+		}
+		if (compress && !w->err && w->pos <= PTR_MAX &&
+		    q->ncmp < CMP_MAX) {
+			q->cmp[q->ncmp++] = (uint16_t)w->pos;
+		}
+		dz_wire_put_bytes(w, p, (size_t)*p + 1);
+	}
+	dz_wire_put_u8(w, 0);
+}
+
+/* Rdata with its names compressed where the type allows it. */
+static void put_rdata(struct dz_query_ctx *q, const struct dz_rrset *rs,
+		      const uint8_t *rr)
+{
+	struct dz_wire *w = &q->w;
+	uint16_t rdlen = dz_wire_get_u16(rr);
+	const uint8_t *rd = rr + 2, *end = rd + rdlen;
+	const uint32_t cn = DZ_KIND_F_NAME | DZ_KIND_F_COMPRESS;
+	size_t lenpos = w->pos, start, a = 0, b = 0;
+
+	dz_wire_put_u16(w, rdlen);
+	start = w->pos;
+	if (rs->flags & DZ_RRSET_F_SOA) {
+		a = dz_dname_check(rd, end);
+		b = a ? dz_dname_check(rd + a, end) : 0;
+	}
+	if (b != 0) {
+		put_name(q, rd, true);
+		put_name(q, rd + a, true);
+		dz_wire_put_bytes(w, rd + a + b, rdlen - a - b);
+	} else if ((rs->flags & cn) == cn && rs->name_offset < rdlen &&
+		   (a = dz_dname_check(rd + rs->name_offset, end)) != 0) {
+		dz_wire_put_bytes(w, rd, rs->name_offset);
+		put_name(q, rd + rs->name_offset, true);
+		b = rs->name_offset + a;
+		dz_wire_put_bytes(w, rd + b, rdlen - b);
+	} else {
+		dz_wire_put_bytes(w, rd, rdlen);
+	}
+	if (!w->err) {
+		dz_wire_set_u16(w->buf + lenpos, (uint16_t)(w->pos - start));
+	}
+}
+
+static void put_rr(struct dz_query_ctx *q, const uint8_t *owner,
+		   const struct dz_rrset *rs, uint32_t ttl, const uint8_t *rr)
+{
+	put_name(q, owner, true);
+	dz_wire_put_u16(&q->w, rs->type);
+	dz_wire_put_u16(&q->w, C_IN);
+	dz_wire_put_u32(&q->w, ttl);
+	put_rdata(q, rs, rr);
+}
+
+/*
+ * Write the RRset in stored order; each run of RRs that compare equal
+ * (group[]) starts at the rotation counter. Adds the RRs to *count.
+ */
+static void put_rrset(struct dz_query_ctx *q, const uint8_t *owner,
+		      const struct dz_rrset *rs, uint32_t ttl, uint16_t *count)
+{
+	for (size_t i = 0; i < rs->count;) {
+		size_t g = (rs->group != NULL && rs->group[i] > 1) ?
+			   rs->group[i] : 1;
+		size_t rot = 0;
+		if (g > 1) {
+			rot = q->rotate % g;
+			q->rotated = true;
+		}
+		for (size_t k = 0; k < g; k++) {
+			put_rr(q, owner, rs, ttl, rs->rr[i + (k + rot) % g]);
+		}
+		i += g;
+	}
+	*count = (uint16_t)(*count + rs->count);
+}
+
+/* After the answer or authority section: on overflow, keep no RR. */
+static bool section_fits(struct dz_query_ctx *q)
+{
+	if (!q->w.err) {
+		return true;
+	}
+	q->w.err = false;
+	q->w.pos = q->qend;
+	q->an = q->ns = q->ar = 0;
+	q->flags2 |= F2_TC;
+	return false;
+}
+
+/* An additional RRset, left out whole when it does not fit. */
+static void put_additional(struct dz_query_ctx *q, const uint8_t *owner,
+			   const struct dz_rrset *rs)
+{
+	size_t pos = q->w.pos, ncmp = q->ncmp;
+	uint16_t ar = q->ar;
+
+	put_rrset(q, owner, rs, rs->ttl, &q->ar);
+	if (q->w.err) {
+		q->w.err = false;
+		q->w.pos = pos;
+		q->ncmp = ncmp;
+		q->ar = ar;
+	}
+}
+
+static bool seen(struct dz_query_ctx *q, const struct dz_node *n)
+{
+	for (size_t i = 0; i < q->nseen; i++) {
+		if (q->seen[i] == n) {
+			return true;
+		}
+	}
+	if (q->nseen == SEEN_MAX) {
+		return true; /* full: add nothing more */
+	}
+	q->seen[q->nseen++] = n;
+	return false;
+}
+
+/* A and AAAA of the names rs points to, when they are nodes of ours. */
+static void additional(struct dz_query_ctx *q, const struct dz_rrset *rs)
+{
+	for (uint16_t i = 0; i < rs->count; i++) {
+		const uint8_t *rd = rs->rr[i] + 2;
+		uint16_t rdlen = dz_wire_get_u16(rs->rr[i]);
+		if (rs->name_offset >= rdlen) {
+			continue;
+		}
+		size_t n = dz_dname_check(rd + rs->name_offset, rd + rdlen);
+		if (n == 0) {
+			continue;
+		}
+		memcpy(q->tname, rd + rs->name_offset, n);
+		dz_dname_tolower(q->tname);
+		const struct dz_zone *z = dz_snapshot_find_zone(q->snap,
+								q->tname, n);
+		const struct dz_node *node = z ? dz_zone_lookup(z, q->tname,
+								 n) : NULL;
+		if (node == NULL || seen(q, node)) {
+			continue;
+		}
+		const struct dz_rrset *a = dz_node_rrset(node, T_A);
+		const struct dz_rrset *aaaa = dz_node_rrset(node, T_AAAA);
+		if (a != NULL) {
+			put_additional(q, node->name, a);
+		}
+		if (aaaa != NULL) {
+			put_additional(q, node->name, aaaa);
+		}
+	}
+}
+
+/* ---- Lookup: one function per step ---------------------------------- */
+
+/* NXDOMAIN or NODATA: the zone's SOA in the authority section. */
+static int negative(struct dz_query_ctx *q, int rcode)
+{
+	const struct dz_zone *z = q->zone;
+
+	put_rrset(q, z->origin, z->soa, z->neg_ttl, &q->ns);
+	section_fits(q);
+	return rcode;
+}
+
+/* The node exists (data or empty non-terminal). */
+static int answer_node(struct dz_query_ctx *q, const struct dz_node *n)
+{
+	const struct dz_rrset *rs;
+
+	if (q->qtype == T_ANY) { /* RFC 8482: one RRset is enough */
+		rs = n->nrrsets > 0 ? &n->rrsets[0] : NULL;
+	} else {
+		rs = dz_node_rrset(n, q->qtype);
+	}
+	/* CNAME handling will go here (issue: CNAME/wildcards). */
+	if (rs == NULL) {
+		return negative(q, RC_NOERROR);
+	}
+	put_rrset(q, q->qname, rs, rs->ttl, &q->an);
+	if (!section_fits(q)) {
+		return RC_NOERROR;
+	}
+	if (rs->flags & DZ_KIND_F_ADDITIONAL) {
+		additional(q, rs);
+	}
+	return RC_NOERROR;
+}
+
+/*
+ * Find the node for the qname in q->zone. Delegations (a zone cut between
+ * the apex and the name) and wildcards slot in here later.
+ */
+static int lookup(struct dz_query_ctx *q)
+{
+	const struct dz_node *n = dz_zone_lookup(q->zone, q->qname,
+						 q->qname_len);
+
+	if (n == NULL) {
+		return negative(q, RC_NXDOMAIN);
+	}
+	return answer_node(q, n);
+}
+
+/* ---- Assembly -------------------------------------------------------- */
+
+static size_t finish(struct dz_query_ctx *q, int rcode, bool opt,
+		     size_t limit)
+{
+	struct dz_wire *w = &q->w;
+	uint8_t *h = w->buf;
+
+	w->cap = limit;
+	if (opt) {
+		dz_wire_put_u8(w, 0);
+		dz_wire_put_u16(w, T_OPT);
+		dz_wire_put_u16(w, q->edns_size);
+		dz_wire_put_u8(w, (uint8_t)(rcode >> 4));
+		dz_wire_put_u8(w, 0); /* version */
+		dz_wire_put_u8(w, q->do_bit ? 0x80 : 0);
+		dz_wire_put_u8(w, 0);
+		dz_wire_put_u16(w, 0);
+		q->ar++;
+	}
+	if (w->err) { /* cannot happen: room was reserved */
+		return 0;
+	}
+	h[2] = q->flags2;
+	h[3] = (uint8_t)(rcode & 0x0f);
+	dz_wire_set_u16(h + 4, q->qend > HDR_LEN ? 1 : 0);
+	dz_wire_set_u16(h + 6, q->an);
+	dz_wire_set_u16(h + 8, q->ns);
+	dz_wire_set_u16(h + 10, q->ar);
+	return w->pos;
+}
+
+/* An answer without records: header, the question when given, OPT. */
+static size_t reply(struct dz_query_ctx *q, int rcode, bool question,
+		    bool opt)
+{
+	if (question) {
+		dz_wire_put_bytes(&q->w, q->req + HDR_LEN, q->qend - HDR_LEN);
+	} else {
+		q->qend = HDR_LEN;
+	}
+	return finish(q, rcode, opt, DZ_MSG_MAX);
+}
+
+static size_t size_limit(const struct dz_query_ctx *q)
+{
+	size_t n;
+
+	if (q->flags & DZ_QUERY_TCP) {
+		return DZ_MSG_MAX;
+	}
+	if (!q->edns) {
+		return 512;
+	}
+	n = q->edns_payload < 512 ? 512 : q->edns_payload;
+	return n < q->edns_size ? n : q->edns_size;
+}
+
+/* The question parsed and passed every check: look the name up. */
+static size_t answer(struct dz_query_ctx *q)
+{
+	size_t limit = size_limit(q);
+	int rcode;
+
+	q->zone = q->snap ? dz_snapshot_find_zone(q->snap, q->qname,
+						  q->qname_len) : NULL;
+	if (q->zone == NULL) {
+		return reply(q, RC_REFUSED, true, q->edns);
+	}
+	q->w.cap = limit - (q->edns ? OPT_LEN : 0);
+	/* the question's labels are the first compression targets */
+	put_name(q, q->req + HDR_LEN, true);
+	dz_wire_put_bytes(&q->w, q->req + q->qend - 4, 4);
+	q->flags2 |= F2_AA;
+	rcode = lookup(q);
+	if (q->rotated) {
+		q->rotate++;
+	}
+	return finish(q, rcode, q->edns, limit);
+}
+
+/* Checks on the question's class and type; -1 when all pass. */
+static int check_question(const struct dz_query_ctx *q)
+{
+	if (q->qclass != C_IN) {
+		return RC_REFUSED;
+	}
+	switch (q->qtype) {
+	case T_OPT:
+		return RC_FORMERR;
+	case T_AXFR:
+	case T_IXFR:
+		return (q->flags & DZ_QUERY_TCP) ? RC_REFUSED : RC_FORMERR;
+	case T_MAILA:
+	case T_MAILB:
+		return RC_NOTIMP;
+	default:
+		return -1;
+	}
+}
+
+static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
+		  const uint8_t *req, size_t reqlen, uint8_t *resp,
+		  unsigned flags)
+{
+	q->req = req;
+	q->reqlen = reqlen;
+	q->snap = snap;
+	q->zone = NULL;
+	q->flags = flags;
+	q->qend = HDR_LEN;
+	q->qname_len = 0;
+	q->edns = q->do_bit = q->tsig = q->rotated = false;
+	q->edns_version = 0;
+	q->edns_payload = 0;
+	q->an = q->ns = q->ar = 0;
+	q->ncmp = 0;
+	q->nseen = 0;
+	q->flags2 = F2_QR | (req[2] & (F2_OPCODE | F2_RD));
+	dz_wire_init(&q->w, resp, DZ_MSG_MAX);
+	dz_wire_put_bytes(&q->w, req, 2); /* ID */
+	dz_wire_put_bytes(&q->w, "\0\0\0\0\0\0\0\0\0\0", 10);
+}
+
+size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
+		       const uint8_t *req, size_t reqlen, uint8_t *resp,
+		       unsigned flags)
+{
+	bool qok;
+	int rc;
+
+	if (reqlen < HDR_LEN || (req[2] & F2_QR)) {
+		return 0;
+	}
+	reset(q, snap, req, reqlen, resp, flags);
+	qok = parse_question(q);
+	if ((req[2] & F2_OPCODE) != 0) {
+		return reply(q, RC_NOTIMP, qok, false);
+	}
+	if (!qok) {
+		return reply(q, RC_FORMERR, false, false);
+	}
+	if (!parse_rest(q)) {
+		return reply(q, RC_FORMERR, true, false);
+	}
+	if (q->tsig) {
+		return reply(q, RC_NOTAUTH, true, q->edns);
+	}
+	if (q->edns && q->edns_version > 0) {
+		return reply(q, RC_BADVERS, true, true);
+	}
+	rc = check_question(q);
+	if (rc >= 0) {
+		return reply(q, rc, true, q->edns);
+	}
+	return answer(q);
+}

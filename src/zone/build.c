@@ -1,0 +1,887 @@
+/* SPDX-License-Identifier: MIT */
+/* build.c -- loaded manifest objects to a snapshot of zones, with status. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/dname.h"
+#include "util/errcode.h"
+#include "util/log.h"
+#include "zone/build.h"
+#include "zone/dnszone.h"
+#include "zone/kindctx.h"
+
+enum {
+	T_A = 1,
+	T_AAAA = 28,
+};
+
+/* A DNSZone object that passed the load and duplicate checks. */
+struct bzone {
+	struct dz_object *obj;
+	struct dz_zspec spec;
+	bool ok;       /* spec valid */
+	bool serves;   /* ok and first of its zoneName */
+	struct dz_zone_builder *b;
+	struct dz_zone *zone;
+};
+
+/* An MX/NS/SRV target to check for A/AAAA once all zones are built. */
+struct target {
+	struct dz_object *obj;
+	struct bzone *zone;
+	uint8_t name[DZ_DNAME_MAX];
+};
+
+struct bstate {
+	const struct dz_build_opts *opts;
+	struct dz_object **objs;
+	size_t nobjs;
+	struct bzone *zones;
+	size_t nzones;
+	struct bzone **by_ref;  /* serving and not, by (ns, metadata.name) */
+	struct bzone **by_name; /* serving only, by (ns, zone name) */
+	size_t nserving;
+	struct target *targets;
+	size_t ntargets, captargets;
+	bool nomem;
+};
+
+/* ---- status helpers ------------------------------------------------- */
+
+static void set_status(struct dz_object *o, enum dz_reason r,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_status(struct dz_object *o, enum dz_reason r,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	o->reason = r;
+	va_start(ap, fmt);
+	vsnprintf(o->message, sizeof(o->message), fmt, ap);
+	va_end(ap);
+}
+
+static void set_zone(struct dz_object *o, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len >= sizeof(o->zone)) {
+		len = sizeof(o->zone) - 1;
+	}
+	memcpy(o->zone, name, len);
+	o->zone[len] = '\0';
+}
+
+static const struct dz_diag *first_error(const struct dz_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->items[i].sev == DZ_SEV_ERROR) {
+			return &d->items[i];
+		}
+	}
+	return NULL;
+}
+
+/* ReconcileFailed with the first error of the load or build diags. */
+static void set_failed(struct dz_object *o)
+{
+	const struct dz_diag *e = first_error(&o->diags);
+
+	if (e == NULL) {
+		e = first_error(&o->bdiags);
+	}
+	if (e == NULL) {
+		set_status(o, DZ_REASON_FAILED, "%s:%u:%u: invalid %s",
+			   o->file->rel, o->line, o->col, o->kind);
+		return;
+	}
+	set_status(o, DZ_REASON_FAILED, "%s:%u:%u: %s", e->file, e->line,
+		   e->col ? e->col : 1, e->msg);
+}
+
+/* Append src to dst, skipping entries dst already has (multi-zone runs). */
+static void merge_diags(struct dz_diags *dst, const struct dz_diags *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct dz_diag *e = &src->items[i];
+		bool dup = false;
+		for (size_t j = 0; j < dst->n && !dup; j++) {
+			const struct dz_diag *d = &dst->items[j];
+			dup = d->line == e->line && d->col == e->col &&
+			      d->sev == e->sev && strcmp(d->msg, e->msg) == 0;
+		}
+		if (!dup) {
+			dz_diags_add(dst, e->sev, e->file, e->line, e->col,
+				     "%s", e->msg);
+		}
+	}
+}
+
+/* ---- objects: reset, duplicates, load-time state -------------------- */
+
+static int obj_cmp(const void *pa, const void *pb)
+{
+	const struct dz_object *a = *(const struct dz_object *const *)pa;
+	const struct dz_object *b = *(const struct dz_object *const *)pb;
+	int c;
+
+	if ((c = strcmp(a->kind, b->kind)) != 0 ||
+	    (c = strcmp(a->ns, b->ns)) != 0 ||
+	    (c = strcmp(a->name, b->name)) != 0 ||
+	    (c = strcmp(a->file->rel, b->file->rel)) != 0) {
+		return c;
+	}
+	return (a > b) - (a < b); /* document order within one file */
+}
+
+static bool same_id(const struct dz_object *a, const struct dz_object *b)
+{
+	return strcmp(a->kind, b->kind) == 0 && strcmp(a->ns, b->ns) == 0 &&
+	       strcmp(a->name, b->name) == 0;
+}
+
+static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
+			   size_t n)
+{
+	size_t total = 0, k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		total += files[i]->nobjects;
+	}
+	st->objs = calloc(total ? total : 1, sizeof(*st->objs));
+	if (st->objs == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < files[i]->nobjects; j++) {
+			struct dz_object *o = &files[i]->objects[j];
+			o->reason = DZ_REASON_PENDING;
+			o->message[0] = '\0';
+			o->zone[0] = '\0';
+			dz_diags_clear(&o->bdiags);
+			st->objs[k++] = o;
+		}
+	}
+	st->nobjs = k;
+	return 0;
+}
+
+/* DuplicateObject, ReconcileFailed (load time), UnsupportedKind. */
+static int classify_objects(struct bstate *st)
+{
+	struct dz_object **s = malloc((st->nobjs + 1) * sizeof(*s));
+
+	if (s == NULL) {
+		return DZ_ENOMEM;
+	}
+	memcpy(s, st->objs, st->nobjs * sizeof(*s));
+	qsort(s, st->nobjs, sizeof(*s), obj_cmp);
+	for (size_t i = 1, w = 0; i < st->nobjs; i++) {
+		if (!same_id(s[w], s[i])) {
+			w = i; /* the first of a new identity wins */
+			continue;
+		}
+		set_status(s[i], DZ_REASON_DUPLICATE_OBJECT,
+			   "duplicate of %s %s/%s in %s:%u", s[w]->kind,
+			   s[w]->ns, s[w]->name, s[w]->file->rel,
+			   s[w]->line);
+	}
+	free(s);
+	for (size_t i = 0; i < st->nobjs; i++) {
+		struct dz_object *o = st->objs[i];
+		if (o->reason != DZ_REASON_PENDING) {
+			continue;
+		}
+		if (o->diags.nerrors > 0 || o->spec == NULL) {
+			set_failed(o);
+		} else if (!o->is_zone && o->ops == NULL) {
+			set_status(o, DZ_REASON_UNSUPPORTED_KIND,
+				   "unsupported kind '%s': skipped", o->kind);
+		}
+	}
+	return 0;
+}
+
+/* ---- zones: parse, duplicates, indexes ------------------------------- */
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+	const struct bzone *a = *(const struct bzone *const *)pa;
+	const struct bzone *b = *(const struct bzone *const *)pb;
+	int c = strcmp(a->obj->ns, b->obj->ns);
+
+	return c ? c : strcmp(a->obj->name, b->obj->name);
+}
+
+/* Zone name, then (namespace, name): the first of a name serves. */
+static int zname_cmp(const void *pa, const void *pb)
+{
+	const struct bzone *a = *(const struct bzone *const *)pa;
+	const struct bzone *b = *(const struct bzone *const *)pb;
+	int c = strcmp(a->spec.name, b->spec.name);
+
+	return c ? c : ref_cmp(pa, pb);
+}
+
+static int ns_zname_cmp(const void *pa, const void *pb)
+{
+	const struct bzone *a = *(const struct bzone *const *)pa;
+	const struct bzone *b = *(const struct bzone *const *)pb;
+	int c = strcmp(a->obj->ns, b->obj->ns);
+
+	return c ? c : strcmp(a->spec.name, b->spec.name);
+}
+
+static int parse_zones(struct bstate *st)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->nobjs; i++) {
+		n += st->objs[i]->is_zone &&
+		     st->objs[i]->reason == DZ_REASON_PENDING;
+	}
+	st->zones = calloc(n ? n : 1, sizeof(*st->zones));
+	if (st->zones == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < st->nobjs; i++) {
+		struct dz_object *o = st->objs[i];
+		if (!o->is_zone || o->reason != DZ_REASON_PENDING) {
+			continue;
+		}
+		struct bzone *z = &st->zones[st->nzones++];
+		z->obj = o;
+		int rc = dz_zspec_parse(&z->spec, o->spec, o->file->rel,
+					&o->bdiags);
+		if (rc == DZ_ENOMEM) {
+			return rc;
+		}
+		z->ok = rc == 0;
+		if (!z->ok) {
+			set_failed(o);
+		}
+	}
+	return 0;
+}
+
+static int index_zones(struct bstate *st)
+{
+	size_t n = st->nzones;
+	struct bzone **s = calloc(n + 1, sizeof(*s));
+
+	st->by_ref = calloc(n + 1, sizeof(*st->by_ref));
+	st->by_name = calloc(n + 1, sizeof(*st->by_name));
+	if (s == NULL || st->by_ref == NULL || st->by_name == NULL) {
+		free(s);
+		return DZ_ENOMEM;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		st->by_ref[i] = &st->zones[i];
+		if (st->zones[i].ok) {
+			s[k++] = &st->zones[i];
+		}
+	}
+	qsort(st->by_ref, n, sizeof(*s), ref_cmp);
+	qsort(s, k, sizeof(*s), zname_cmp);
+	for (size_t i = 0; i < k; i++) {
+		struct bzone *first = s[i];
+		while (i + 1 < k && strcmp(s[i + 1]->spec.name,
+					   first->spec.name) == 0) {
+			struct dz_object *o = s[++i]->obj;
+			set_status(o, DZ_REASON_DUPLICATE_ZONE,
+				   "zone %s is already served by DNSZone %s/%s "
+				   "(%s:%u)", first->spec.name, first->obj->ns,
+				   first->obj->name, first->obj->file->rel,
+				   first->obj->line);
+		}
+		first->serves = true;
+		st->by_name[st->nserving++] = first;
+	}
+	free(s);
+	qsort(st->by_name, st->nserving, sizeof(*s), ns_zname_cmp);
+	return 0;
+}
+
+static int start_zones(struct bstate *st)
+{
+	for (size_t i = 0; i < st->nserving; i++) {
+		struct bzone *z = st->by_name[i];
+		uint32_t serial = z->spec.serial;
+		int rc;
+		if (st->opts != NULL && st->opts->serial != NULL) {
+			serial = st->opts->serial(z->spec.name, serial,
+						  st->opts->serial_arg);
+		}
+		if ((z->b = dz_zone_builder_new(z->spec.origin)) == NULL) {
+			return DZ_ENOMEM;
+		}
+		if ((rc = dz_zspec_add_apex(&z->spec, z->b, serial)) != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- records: which zones ------------------------------------------- */
+
+static const char *spec_str(const struct dz_ynode *spec, const char *key,
+			    const struct dz_ynode **node)
+{
+	const struct dz_ynode *n = dz_ynode_get(spec, key);
+	const char *s = n ? dz_ynode_str(n) : NULL;
+
+	*node = n;
+	return (s != NULL && s[0] != '\0') ? s : NULL;
+}
+
+static struct bzone *find_ref(struct bstate *st, const char *ns,
+			      const char *name)
+{
+	size_t lo = 0, hi = st->nzones;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct dz_object *o = st->by_ref[mid]->obj;
+		int c = strcmp(o->ns, ns);
+		if (c == 0) {
+			c = strcmp(o->name, name);
+		}
+		if (c == 0) {
+			return st->by_ref[mid];
+		}
+		if (c < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return NULL;
+}
+
+/* First serving zone of namespace ns (index into by_name). */
+static size_t ns_lower(const struct bstate *st, const char *ns)
+{
+	size_t lo = 0, hi = st->nserving;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(st->by_name[mid]->obj->ns, ns) < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+/* spec.zone: a zoneName, any case, one trailing dot tolerated. */
+static struct bzone *find_zone_name(struct bstate *st, const char *ns,
+				    const char *text)
+{
+	char want[DZ_DNAME_MAX * 4];
+	size_t len = strlen(text);
+
+	if (len >= sizeof(want)) {
+		return NULL;
+	}
+	for (size_t i = 0; i <= len; i++) {
+		char c = text[i];
+		want[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	if (len > 1 && want[len - 1] == '.') {
+		want[len - 1] = '\0';
+	}
+	for (size_t i = ns_lower(st, ns); i < st->nserving; i++) {
+		struct bzone *z = st->by_name[i];
+		if (strcmp(z->obj->ns, ns) != 0) {
+			break;
+		}
+		if (strcmp(z->spec.name, want) == 0) {
+			return z;
+		}
+	}
+	return NULL;
+}
+
+static int push_zone(struct bzone ***out, size_t *n, struct bzone *z)
+{
+	struct bzone **p = realloc(*out, (*n + 1) * sizeof(*p));
+
+	if (p == NULL) {
+		return DZ_ENOMEM;
+	}
+	p[(*n)++] = z;
+	*out = p;
+	return 0;
+}
+
+static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
+		  struct bzone ***out, size_t *n)
+{
+	struct bzone *z = find_ref(st, o->ns, ref);
+
+	if (z == NULL) {
+		set_status(o, DZ_REASON_ZONE_NOT_FOUND,
+			   "no DNSZone '%s' in namespace '%s'", ref, o->ns);
+		return 0;
+	}
+	if (!z->serves) {
+		set_status(o, DZ_REASON_ZONE_NOT_FOUND,
+			   "DNSZone '%s' in namespace '%s' is not served (%s)",
+			   ref, o->ns, dz_reason_name(z->obj->reason));
+		return 0;
+	}
+	return push_zone(out, n, z);
+}
+
+/*
+ * The zones that take record o (malloc'd array, *n of them). With none,
+ * o's reason says why (or an error is in its bdiags).
+ */
+static int record_zones(struct bstate *st, struct dz_object *o,
+			struct bzone ***out, size_t *n)
+{
+	const struct dz_ynode *rn, *zn;
+	const char *ref = spec_str(o->spec, "zoneRef", &rn);
+	const char *zone = spec_str(o->spec, "zone", &zn);
+
+	*out = NULL;
+	*n = 0;
+	if (ref != NULL && zone != NULL) {
+		dz_diags_add(&o->bdiags, DZ_SEV_ERROR, o->file->rel,
+			     dz_ynode_line(zn), dz_ynode_col(zn),
+			     "both zoneRef '%s' and zone '%s' are set: use "
+			     "one", ref, zone);
+		return 0;
+	}
+	if (ref != NULL) {
+		return by_ref(st, o, ref, out, n);
+	}
+	if (zone != NULL) {
+		struct bzone *z = find_zone_name(st, o->ns, zone);
+		if (z == NULL) {
+			set_status(o, DZ_REASON_ZONE_NOT_FOUND,
+				   "no zone '%s' served in namespace '%s'",
+				   zone, o->ns);
+			return 0;
+		}
+		return push_zone(out, n, z);
+	}
+	for (size_t i = ns_lower(st, o->ns); i < st->nserving; i++) {
+		struct bzone *z = st->by_name[i];
+		if (strcmp(z->obj->ns, o->ns) != 0) {
+			break;
+		}
+		if (dz_zspec_selects(&z->spec, o->labels, o->nlabels) &&
+		    push_zone(out, n, z) != 0) {
+			return DZ_ENOMEM;
+		}
+	}
+	if (*n == 0) {
+		set_status(o, DZ_REASON_NOT_SELECTED, "no DNSZone in namespace "
+			   "'%s' selects its labels", o->ns);
+	}
+	return 0;
+}
+
+/* ---- records: owner, TTL, RRs --------------------------------------- */
+
+struct owner_arg {
+	const struct bzone *zone; /* NULL: not in a zone */
+	uint8_t owner[DZ_DNAME_MAX];
+	uint32_t ttl;
+	const struct dz_ynode *ttl_node;
+};
+
+static int owner_fn(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
+		    void *arg)
+{
+	struct owner_arg *a = arg;
+	const uint8_t *origin = a->zone ? a->zone->spec.origin : NULL;
+	const struct dz_ynode *node = NULL;
+	const char *s = NULL, *why = "invalid";
+	char text[DZ_DNAME_MAX * 4 + 2];
+	uint8_t abs[DZ_DNAME_MAX];
+	unsigned flags = 0;
+	uint64_t ttl = a->zone ? a->zone->spec.ttl : 3600;
+	size_t len;
+	int rc;
+
+	rc = dz_kind_get_uint(ctx, spec, "ttl", 0, 2147483647, false, &ttl);
+	a->ttl = (uint32_t)ttl;
+	a->ttl_node = dz_ynode_get(spec, "ttl");
+	if (dz_kind_get_str(ctx, spec, "name", true, &s, &node) != 0) {
+		return DZ_EMANIFEST;
+	}
+	len = strlen(s);
+	if (dz_dname_from_text(s, len, origin, a->owner, &len, &flags,
+			       &why) != 0) {
+		return dz_kind_error(ctx, node, "name '%s' is not a valid "
+				     "domain name: %s", s, why);
+	}
+	if (origin != NULL && !(flags & DZ_DNAME_F_RELATIVE) &&
+	    !dz_dname_is_subdomain(a->owner, origin)) {
+		return dz_kind_error(ctx, node, "name '%s' is outside zone %s",
+				     s, a->zone->spec.name);
+	}
+	if (flags & DZ_DNAME_F_NONHOST) {
+		dz_kind_warn(ctx, node, "name '%s' has characters outside "
+			     "hostname syntax", s);
+	}
+	/* "www.example.com" in example.com: most likely meant absolute. */
+	if (origin != NULL && (flags & DZ_DNAME_F_RELATIVE) && s[0] != '\0' &&
+	    strcmp(s, "@") != 0 && strlen(s) + 2 <= sizeof(text)) {
+		snprintf(text, sizeof(text), "%s.", s);
+		if (dz_dname_from_text(text, strlen(text), NULL, abs, &len,
+				       NULL, NULL) == 0 &&
+		    dz_dname_is_subdomain(abs, origin)) {
+			dz_dname_to_text(a->owner, text, sizeof(text));
+			dz_kind_warn(ctx, node, "name '%s' has no trailing "
+				     "dot: served as %s", s, text);
+		}
+	}
+	return rc;
+}
+
+/*
+ * Parse o for one zone (NULL: none) into rr; diagnostics merged into
+ * o->bdiags. Returns 0, DZ_EMANIFEST or DZ_ENOMEM.
+ */
+static int parse_record(struct dz_object *o, const struct bzone *z,
+			struct owner_arg *oa, struct dz_rdata_list *rr)
+{
+	struct dz_diags tmp = { 0 };
+	const uint8_t *origin = z ? z->spec.origin : NULL;
+	int rc1, rc2;
+
+	memset(oa, 0, sizeof(*oa));
+	oa->zone = z;
+	rc1 = dz_kind_ctx_call(o->spec, origin, o->file->rel, &tmp, owner_fn,
+			       oa);
+	rc2 = dz_kind_run(o->ops, o->spec, origin, o->file->rel, &tmp, rr);
+	merge_diags(&o->bdiags, &tmp);
+	dz_diags_clear(&tmp);
+	if (rc1 == DZ_ENOMEM || rc2 == DZ_ENOMEM) {
+		return DZ_ENOMEM;
+	}
+	return (rc1 || rc2) ? DZ_EMANIFEST : 0;
+}
+
+static int add_target(struct bstate *st, struct dz_object *o,
+		      struct bzone *z, const struct dz_rdata *r)
+{
+	const struct dz_kind *k = o->ops;
+
+	if (!(k->flags & DZ_KIND_F_ADDITIONAL) || !(k->flags & DZ_KIND_F_NAME) ||
+	    r->len <= k->name_offset ||
+	    dz_dname_check(r->data + k->name_offset, r->data + r->len) == 0) {
+		return 0;
+	}
+	if (st->ntargets == st->captargets) {
+		size_t cap = st->captargets ? st->captargets * 2 : 16;
+		struct target *t = realloc(st->targets, cap * sizeof(*t));
+		if (t == NULL) {
+			return DZ_ENOMEM;
+		}
+		st->targets = t;
+		st->captargets = cap;
+	}
+	struct target *t = &st->targets[st->ntargets++];
+	t->obj = o;
+	t->zone = z;
+	memcpy(t->name, r->data + k->name_offset,
+	       dz_dname_len(r->data + k->name_offset));
+	return 0;
+}
+
+/* Add one zone's RRs of o to its builder. */
+static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
+		   const struct owner_arg *oa, const struct dz_rdata_list *rr)
+{
+	bool warned = false;
+
+	for (size_t i = 0; i < rr->n; i++) {
+		bool conflict = false;
+		int rc = dz_zone_builder_add(z->b, oa->owner, o->ops->rrtype,
+					     oa->ttl, rr->items[i].data,
+					     rr->items[i].len, &conflict);
+		if (rc == DZ_ENOMEM) {
+			return rc;
+		}
+		if (rc != 0) {
+			dz_log_err("%s %s/%s: cannot add to zone %s: %s",
+				   o->kind, o->ns, o->name, z->spec.name,
+				   dz_strerror(rc));
+			continue;
+		}
+		if (conflict && !warned) {
+			const struct dz_ynode *at = oa->ttl_node ?
+				oa->ttl_node : o->spec;
+			dz_diags_add(&o->bdiags, DZ_SEV_WARNING, o->file->rel,
+				     dz_ynode_line(at), dz_ynode_col(at),
+				     "TTL %u differs from the RRset's other "
+				     "TTL: the smallest is served", oa->ttl);
+			warned = true;
+		}
+		if ((rc = add_target(st, o, z, &rr->items[i])) != 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
+{
+	char list[400];
+	size_t len = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof(list); i++) {
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i ? ", " : "", zs[i]->spec.name);
+	}
+	set_zone(o, zs[0]->spec.name);
+	set_status(o, DZ_REASON_SUCCEEDED, "%s record added to zone%s %s",
+		   o->ops->type_name, n > 1 ? "s" : "", list);
+}
+
+/* Parse a record for every zone it joins, then add it to them all. */
+static int build_record(struct bstate *st, struct dz_object *o)
+{
+	struct dz_rdata_list *rr = NULL;
+	struct owner_arg *oa = NULL;
+	struct bzone **zs = NULL;
+	size_t nz = 0, i;
+	int rc, bad = 0;
+
+	if ((rc = record_zones(st, o, &zs, &nz)) != 0) {
+		goto out;
+	}
+	rr = calloc(nz + 1, sizeof(*rr));
+	oa = calloc(nz + 1, sizeof(*oa));
+	if (rr == NULL || oa == NULL) {
+		rc = DZ_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < (nz ? nz : 1); i++) {
+		rc = parse_record(o, nz ? zs[i] : NULL, &oa[i], &rr[i]);
+		if (rc == DZ_ENOMEM) {
+			goto out;
+		}
+		bad |= rc;
+	}
+	rc = 0;
+	if (bad || o->bdiags.nerrors > 0) {
+		set_failed(o);
+		goto out;
+	}
+	for (i = 0; i < nz; i++) {
+		if ((rc = add_rrs(st, o, zs[i], &oa[i], &rr[i])) != 0) {
+			goto out;
+		}
+	}
+	if (nz > 0) {
+		set_succeeded(o, zs, nz);
+	}
+out:
+	for (i = 0; rr != NULL && i < (nz ? nz : 1); i++) {
+		dz_rdata_list_clear(&rr[i]);
+	}
+	free(rr);
+	free(oa);
+	free(zs);
+	return rc;
+}
+
+/* ---- finish: zones to the snapshot, cross-record checks ------------- */
+
+static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
+{
+	for (size_t i = 0; i < st->nserving; i++) {
+		struct bzone *z = st->by_name[i];
+		const char *err = "out of memory";
+		int rc = dz_zspec_add_ns_fallback(&z->spec, z->b);
+		if (rc == DZ_ENOMEM) {
+			return rc;
+		}
+		z->zone = dz_zone_builder_finish(z->b, &err);
+		z->b = NULL;
+		if (z->zone == NULL) {
+			set_status(z->obj, DZ_REASON_FAILED, "%s:%u:%u: zone %s "
+				   "not built: %s", z->obj->file->rel,
+				   z->obj->line, z->obj->col, z->spec.name,
+				   err);
+			continue;
+		}
+		rc = dz_snapshot_add_zone(snap, z->zone);
+		if (rc == DZ_ENOMEM) {
+			return rc;
+		}
+		set_zone(z->obj, z->spec.name);
+		set_status(z->obj, DZ_REASON_SUCCEEDED,
+			   "zone %s served, %zu records, serial %u",
+			   z->spec.name, dz_zone_rr_count(z->zone),
+			   dz_zone_serial(z->zone));
+	}
+	return 0;
+}
+
+/* The spec field (and its node) that names target, for the message. */
+static const char *target_field(const struct target *t,
+				const struct dz_ynode **node)
+{
+	const struct dz_kind *k = t->obj->ops;
+	uint8_t name[DZ_DNAME_MAX];
+	size_t len;
+
+	*node = t->obj->spec;
+	for (size_t i = 0; k->fields != NULL && k->fields[i] != NULL; i++) {
+		const struct dz_ynode *n = dz_ynode_get(t->obj->spec,
+							k->fields[i]);
+		const char *s = n ? dz_ynode_str(n) : NULL;
+		if (s != NULL &&
+		    dz_dname_from_text(s, strlen(s), t->zone->spec.origin,
+				       name, &len, NULL, NULL) == 0 &&
+		    dz_dname_equal(name, t->name)) {
+			*node = n;
+			return k->fields[i];
+		}
+	}
+	return "target";
+}
+
+static void check_targets(struct bstate *st, const struct dz_snapshot *snap)
+{
+	for (size_t i = 0; i < st->ntargets; i++) {
+		struct target *t = &st->targets[i];
+		uint8_t lname[DZ_DNAME_MAX];
+		size_t len = dz_dname_len(t->name);
+		char text[DZ_DNAME_MAX * 4];
+		const struct dz_ynode *at;
+
+		memcpy(lname, t->name, len);
+		dz_dname_tolower(lname);
+		const struct dz_zone *z = dz_snapshot_find_zone(snap, lname,
+								len);
+		if (z == NULL) {
+			continue; /* not ours: nothing to check */
+		}
+		const struct dz_node *n = dz_zone_lookup(z, lname, len);
+		if (n != NULL && (dz_node_rrset(n, T_A) != NULL ||
+				  dz_node_rrset(n, T_AAAA) != NULL)) {
+			continue;
+		}
+		const char *field = target_field(t, &at);
+		dz_dname_to_text(t->name, text, sizeof(text));
+		dz_diags_add(&t->obj->bdiags, DZ_SEV_WARNING,
+			     t->obj->file->rel, dz_ynode_line(at),
+			     dz_ynode_col(at), "%s '%s' has no A or AAAA record",
+			     field, text);
+	}
+}
+
+static void state_free(struct bstate *st)
+{
+	for (size_t i = 0; i < st->nzones; i++) {
+		dz_zspec_clear(&st->zones[i].spec);
+		dz_zone_builder_free(st->zones[i].b);
+		dz_zone_unref(st->zones[i].zone);
+	}
+	free(st->zones);
+	free(st->by_ref);
+	free(st->by_name);
+	free(st->targets);
+	free(st->objs);
+}
+
+static int build_all(struct bstate *st, struct dz_mfile *const *files,
+		     size_t n, struct dz_snapshot *snap)
+{
+	int rc;
+
+	if ((rc = collect_objects(st, files, n)) != 0 ||
+	    (rc = classify_objects(st)) != 0 ||
+	    (rc = parse_zones(st)) != 0 || (rc = index_zones(st)) != 0 ||
+	    (rc = start_zones(st)) != 0) {
+		return rc;
+	}
+	for (size_t i = 0; i < st->nobjs; i++) {
+		struct dz_object *o = st->objs[i];
+		if (o->is_zone || o->reason != DZ_REASON_PENDING) {
+			continue;
+		}
+		if ((rc = build_record(st, o)) != 0) {
+			return rc;
+		}
+	}
+	if ((rc = finish_zones(st, snap)) != 0) {
+		return rc;
+	}
+	check_targets(st, snap);
+	return 0;
+}
+
+struct dz_snapshot *dz_build(struct dz_mfile *const *files, size_t n,
+			     const struct dz_build_opts *opts)
+{
+	struct bstate st = { .opts = opts };
+	struct dz_snapshot *snap = dz_snapshot_new();
+
+	if (snap == NULL) {
+		return NULL;
+	}
+	if (build_all(&st, files, n, snap) != 0) {
+		dz_log_err("out of memory building zones");
+		dz_snapshot_unref(snap);
+		snap = NULL;
+	}
+	state_free(&st);
+	return snap;
+}
+
+/* ---- diagnostics ---------------------------------------------------- */
+
+static bool reason_is_warning(enum dz_reason r)
+{
+	return r == DZ_REASON_ZONE_NOT_FOUND || r == DZ_REASON_NOT_SELECTED ||
+	       r == DZ_REASON_DUPLICATE_ZONE ||
+	       r == DZ_REASON_DUPLICATE_OBJECT ||
+	       r == DZ_REASON_UNSUPPORTED_KIND;
+}
+
+static bool has_msg(const struct dz_diags *d, const char *msg)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (strcmp(d->items[i].msg, msg) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void dz_build_collect_diags(struct dz_mfile *const *files, size_t n,
+			    struct dz_diags *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct dz_mfile *f = files[i];
+		dz_diags_append(out, &f->diags);
+		for (size_t j = 0; j < f->nobjects; j++) {
+			const struct dz_object *o = &f->objects[j];
+			dz_diags_append(out, &o->diags);
+			dz_diags_append(out, &o->bdiags);
+			if (!reason_is_warning(o->reason) ||
+			    has_msg(&o->diags, o->message)) {
+				continue;
+			}
+			dz_diags_add(out, DZ_SEV_WARNING, f->rel, o->line,
+				     o->col, "%s %s/%s not served: %s (%s)",
+				     o->kind, o->ns, o->name, o->message,
+				     dz_reason_name(o->reason));
+		}
+	}
+}

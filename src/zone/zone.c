@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: MIT */
+/* zone.c -- the zone builder and the immutable zone it produces. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plugin/plugin.h"
+#include "util/arena.h"
+#include "util/dname.h"
+#include "util/errcode.h"
+#include "zone/zone-internal.h"
+
+#define T_SOA 6
+#define T_NS 2
+#define T_CNAME 5
+#define T_PTR 12
+
+/*
+ * Build-time state. Growable arrays come from malloc; the rdata of every
+ * RR goes straight into the arena as "u16 rdlen, rdata" because the
+ * finished zone points at it.
+ */
+struct b_rrset {
+	uint16_t type;
+	uint32_t ttl;
+	size_t count, cap;
+	const uint8_t **rr; /* arena: u16 rdlen, rdata */
+};
+
+struct b_owner {
+	uint8_t *name;      /* arena, lower case */
+	uint8_t len;
+	uint32_t hash;
+	size_t ntypes, cap;
+	struct b_rrset *types;
+};
+
+struct dz_zone_builder {
+	struct dz_arena *arena;
+	uint8_t *origin;    /* arena, lower case */
+	uint8_t origin_len;
+	unsigned origin_labels;
+	struct b_owner *owners;
+	size_t nowners, cap;
+	size_t *table;      /* owner index + 1; 0 = empty */
+	size_t mask;
+	size_t nrr;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap) {
+		return 0;
+	}
+	size_t n = *cap ? *cap * 2 : 4;
+	while (n < need) {
+		n *= 2;
+	}
+	void *q = realloc(*p, n * size);
+	if (q == NULL) {
+		return DZ_ENOMEM;
+	}
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+struct dz_zone_builder *dz_zone_builder_new(const uint8_t *origin)
+{
+	struct dz_zone_builder *b = calloc(1, sizeof(*b));
+	size_t len = dz_dname_len(origin);
+
+	if (b == NULL) {
+		return NULL;
+	}
+	b->arena = dz_arena_new(0);
+	b->mask = 63;
+	b->table = calloc(b->mask + 1, sizeof(*b->table));
+	if (b->arena == NULL || b->table == NULL) {
+		goto fail;
+	}
+	b->origin = dz_arena_memdup(b->arena, origin, len);
+	if (b->origin == NULL) {
+		goto fail;
+	}
+	dz_dname_tolower(b->origin);
+	b->origin_len = (uint8_t)len;
+	b->origin_labels = dz_dname_labels(origin);
+	return b;
+fail:
+	dz_arena_free(b->arena);
+	free(b->table);
+	free(b);
+	return NULL;
+}
+
+/* Free the builder's malloc'd parts; the arena is the caller's business. */
+static void builder_release(struct dz_zone_builder *b)
+{
+	for (size_t i = 0; i < b->nowners; i++) {
+		struct b_owner *o = &b->owners[i];
+		for (size_t t = 0; t < o->ntypes; t++) {
+			free(o->types[t].rr);
+		}
+		free(o->types);
+	}
+	free(b->owners);
+	free(b->table);
+	free(b);
+}
+
+void dz_zone_builder_free(struct dz_zone_builder *b)
+{
+	if (b == NULL) {
+		return;
+	}
+	dz_arena_free(b->arena);
+	builder_release(b);
+}
+
+static struct b_owner *owner_find(const struct dz_zone_builder *b,
+				  const uint8_t *lname, size_t len,
+				  uint32_t h, size_t *slot)
+{
+	size_t i = h & b->mask;
+
+	for (;; i = (i + 1) & b->mask) {
+		size_t k = b->table[i];
+		if (k == 0) {
+			*slot = i;
+			return NULL;
+		}
+		struct b_owner *o = &b->owners[k - 1];
+		if (o->hash == h && o->len == len &&
+		    memcmp(o->name, lname, len) == 0) {
+			*slot = i;
+			return o;
+		}
+	}
+}
+
+static int table_grow(struct dz_zone_builder *b)
+{
+	size_t mask = (b->mask + 1) * 2 - 1;
+	size_t *t = calloc(mask + 1, sizeof(*t));
+
+	if (t == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t k = 0; k < b->nowners; k++) {
+		size_t i = b->owners[k].hash & mask;
+		while (t[i] != 0) {
+			i = (i + 1) & mask;
+		}
+		t[i] = k + 1;
+	}
+	free(b->table);
+	b->table = t;
+	b->mask = mask;
+	return 0;
+}
+
+/* The owner entry for a lower-case name, created when missing. */
+static struct b_owner *owner_get(struct dz_zone_builder *b,
+				 const uint8_t *lname, size_t len)
+{
+	uint32_t h = dz_name_hash(lname, len);
+	size_t slot;
+	struct b_owner *o = owner_find(b, lname, len, h, &slot);
+
+	if (o != NULL) {
+		return o;
+	}
+	if ((b->nowners + 1) * 2 > b->mask + 1) {
+		if (table_grow(b) != 0) {
+			return NULL;
+		}
+		owner_find(b, lname, len, h, &slot);
+	}
+	if (grow((void **)&b->owners, &b->cap, b->nowners + 1,
+		 sizeof(*b->owners)) != 0) {
+		return NULL;
+	}
+	o = &b->owners[b->nowners];
+	memset(o, 0, sizeof(*o));
+	o->name = dz_arena_memdup(b->arena, lname, len);
+	if (o->name == NULL) {
+		return NULL;
+	}
+	o->len = (uint8_t)len;
+	o->hash = h;
+	b->table[slot] = ++b->nowners;
+	return o;
+}
+
+static struct b_rrset *rrset_find(const struct b_owner *o, uint16_t type)
+{
+	for (size_t t = 0; t < o->ntypes; t++) {
+		if (o->types[t].type == type) {
+			return &o->types[t];
+		}
+	}
+	return NULL;
+}
+
+/* Lower-case copy of owner in out; false when not at or below origin. */
+static bool owner_norm(const struct dz_zone_builder *b, const uint8_t *owner,
+		       uint8_t *out, size_t *len)
+{
+	*len = dz_dname_len(owner);
+	if (*len > DZ_DNAME_MAX) {
+		return false;
+	}
+	memcpy(out, owner, *len);
+	dz_dname_tolower(out);
+	return *len >= b->origin_len &&
+	       dz_dname_is_subdomain(out, b->origin);
+}
+
+static int rr_append(struct dz_zone_builder *b, struct b_rrset *s,
+		     const uint8_t *rdata, uint16_t rdlen)
+{
+	uint8_t *rr;
+
+	if (grow((void **)&s->rr, &s->cap, s->count + 1, sizeof(*s->rr))) {
+		return DZ_ENOMEM;
+	}
+	rr = dz_arena_alloc(b->arena, (size_t)rdlen + 2);
+	if (rr == NULL) {
+		return DZ_ENOMEM;
+	}
+	dz_wire_set_u16(rr, rdlen);
+	if (rdlen > 0) {
+		memcpy(rr + 2, rdata, rdlen);
+	}
+	s->rr[s->count++] = rr;
+	b->nrr++;
+	return 0;
+}
+
+int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
+			uint16_t type, uint32_t ttl, const uint8_t *rdata,
+			uint16_t rdlen, bool *ttl_conflict)
+{
+	uint8_t lname[DZ_DNAME_MAX + 1];
+	size_t len;
+	struct b_owner *o;
+	struct b_rrset *s;
+
+	if (ttl_conflict != NULL) {
+		*ttl_conflict = false;
+	}
+	if (!owner_norm(b, owner, lname, &len)) {
+		return DZ_EINVAL;
+	}
+	o = owner_get(b, lname, len);
+	if (o == NULL) {
+		return DZ_ENOMEM;
+	}
+	s = rrset_find(o, type);
+	if (s == NULL) {
+		if (grow((void **)&o->types, &o->cap, o->ntypes + 1,
+			 sizeof(*o->types)) != 0) {
+			return DZ_ENOMEM;
+		}
+		s = &o->types[o->ntypes++];
+		memset(s, 0, sizeof(*s));
+		s->type = type;
+		s->ttl = ttl;
+	} else if (s->ttl != ttl) {
+		if (ttl_conflict != NULL) {
+			*ttl_conflict = true;
+		}
+		if (ttl < s->ttl) {
+			s->ttl = ttl;
+		}
+	}
+	for (size_t i = 0; i < s->count; i++) {
+		if (dz_wire_get_u16(s->rr[i]) == rdlen &&
+		    (rdlen == 0 || memcmp(s->rr[i] + 2, rdata, rdlen) == 0)) {
+			return 0; /* identical RR: collapse */
+		}
+	}
+	return rr_append(b, s, rdata, rdlen);
+}
+
+bool dz_zone_builder_has(const struct dz_zone_builder *b,
+			 const uint8_t *owner, uint16_t type)
+{
+	uint8_t lname[DZ_DNAME_MAX + 1];
+	size_t len, slot;
+	const struct b_owner *o;
+
+	if (!owner_norm(b, owner, lname, &len)) {
+		return false;
+	}
+	o = owner_find(b, lname, len, dz_name_hash(lname, len), &slot);
+	return o != NULL && rrset_find(o, type) != NULL;
+}
+
+/* ---- finish -------------------------------------------------------------- */
+
+/* Add an owner entry (no RRsets) for every name between apex and owners. */
+static int add_ents(struct dz_zone_builder *b)
+{
+	size_t n = b->nowners; /* entries added below need no walk */
+
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *name = b->owners[i].name;
+		size_t len = b->owners[i].len;
+		unsigned labels = dz_dname_labels(name);
+		for (; labels > b->origin_labels + 1; labels--) {
+			len -= (size_t)name[0] + 1;
+			name += name[0] + 1;
+			/* name is in the arena: owner_get's realloc of
+			 * b->owners does not move it */
+			if (owner_get(b, name, len) == NULL) {
+				return DZ_ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Stable merge sort of RR pointers by the kind's compare(). */
+static void rr_sort(const uint8_t **v, const uint8_t **tmp, size_t n,
+		    const struct dz_kind *k)
+{
+	if (n < 2) {
+		return;
+	}
+	size_t h = n / 2;
+	rr_sort(v, tmp, h, k);
+	rr_sort(v + h, tmp, n - h, k);
+	size_t i = 0, j = h, o = 0;
+	while (i < h && j < n) {
+		const uint8_t *a = v[i], *c = v[j];
+		if (k->compare(c + 2, dz_wire_get_u16(c), a + 2,
+			       dz_wire_get_u16(a)) < 0) {
+			tmp[o++] = v[j++];
+		} else {
+			tmp[o++] = v[i++];
+		}
+	}
+	while (i < h) {
+		tmp[o++] = v[i++];
+	}
+	while (j < n) {
+		tmp[o++] = v[j++];
+	}
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+static void rrset_flags(struct dz_rrset *r, const struct dz_kind *k)
+{
+	if (k != NULL) {
+		r->flags = k->flags;
+		r->name_offset = k->name_offset;
+	} else if (r->type == T_NS) {
+		r->flags = DZ_KIND_F_NAME | DZ_KIND_F_COMPRESS |
+			   DZ_KIND_F_ADDITIONAL;
+	} else if (r->type == T_CNAME || r->type == T_PTR) {
+		r->flags = DZ_KIND_F_NAME | DZ_KIND_F_COMPRESS;
+	}
+	if (r->type == T_SOA) {
+		r->flags |= DZ_RRSET_F_SOA;
+	}
+}
+
+/* Mark runs of RRs that compare equal (already sorted). */
+static int rrset_groups(struct dz_arena *a, struct dz_rrset *r,
+			const uint8_t **rr, const struct dz_kind *k)
+{
+	uint16_t *g;
+
+	if (k == NULL || k->compare == NULL ||
+	    !(r->flags & DZ_KIND_F_ROTATE)) {
+		return 0;
+	}
+	g = dz_arena_alloc(a, r->count * sizeof(*g));
+	if (g == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < r->count;) {
+		size_t j = i + 1;
+		while (j < r->count &&
+		       k->compare(rr[i] + 2, dz_wire_get_u16(rr[i]),
+				  rr[j] + 2, dz_wire_get_u16(rr[j])) == 0) {
+			j++;
+		}
+		g[i] = (uint16_t)(j - i);
+		i = j;
+	}
+	r->group = g;
+	return 0;
+}
+
+static int rrset_make(struct dz_arena *a, struct dz_rrset *r,
+		      const struct b_rrset *s, const uint8_t **tmp)
+{
+	const struct dz_kind *k = dz_kind_lookup_type(s->type);
+	const uint8_t **rr;
+
+	r->type = s->type;
+	r->ttl = s->ttl;
+	r->count = (uint16_t)s->count;
+	rrset_flags(r, k);
+	rr = dz_arena_memdup(a, s->rr, s->count * sizeof(*rr));
+	if (rr == NULL) {
+		return DZ_ENOMEM;
+	}
+	if (k != NULL && k->compare != NULL) {
+		rr_sort(rr, tmp, s->count, k);
+	}
+	r->rr = rr;
+	return rrset_groups(a, r, rr, k);
+}
+
+static int type_cmp(const void *a, const void *b)
+{
+	const struct b_rrset *x = a, *y = b;
+
+	return (int)x->type - (int)y->type;
+}
+
+static int node_make(struct dz_zone *z, struct dz_node *n,
+		     struct b_owner *o, const uint8_t **tmp)
+{
+	struct dz_rrset *sets = NULL;
+
+	if (o->ntypes > 0) {
+		qsort(o->types, o->ntypes, sizeof(*o->types), type_cmp);
+		sets = dz_arena_alloc(z->arena, o->ntypes * sizeof(*sets));
+		if (sets == NULL) {
+			return DZ_ENOMEM;
+		}
+	}
+	for (size_t t = 0; t < o->ntypes; t++) {
+		int rc = rrset_make(z->arena, &sets[t], &o->types[t], tmp);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	n->name = o->name;
+	n->name_len = o->len;
+	n->labels = (uint8_t)dz_dname_labels(o->name);
+	n->hash = o->hash;
+	n->nrrsets = (uint16_t)o->ntypes;
+	n->rrsets = sets;
+	if (o->ntypes == 0) {
+		n->flags |= DZ_NODE_F_ENT;
+	}
+	if (o->len == z->origin_len) {
+		n->flags |= DZ_NODE_F_APEX;
+		z->apex = n;
+	}
+	return 0;
+}
+
+static int node_cmp(const void *a, const void *b)
+{
+	const struct dz_node *const *x = a, *const *y = b;
+
+	return dz_dname_cmp_canonical((*x)->name, (*y)->name);
+}
+
+static int zone_index(struct dz_zone *z, struct dz_node *nodes)
+{
+	size_t size = 16;
+	const struct dz_node **t, **s;
+
+	while (size < z->nnodes * 2) {
+		size *= 2;
+	}
+	t = dz_arena_alloc(z->arena, size * sizeof(*t));
+	s = dz_arena_alloc(z->arena, z->nnodes * sizeof(*s));
+	if (t == NULL || s == NULL) {
+		return DZ_ENOMEM;
+	}
+	z->mask = (uint32_t)(size - 1);
+	for (size_t k = 0; k < z->nnodes; k++) {
+		size_t i = nodes[k].hash & z->mask;
+		while (t[i] != NULL) {
+			i = (i + 1) & z->mask;
+		}
+		t[i] = &nodes[k];
+		s[k] = &nodes[k];
+	}
+	qsort(s, z->nnodes, sizeof(*s), node_cmp);
+	z->table = t;
+	z->sorted = s;
+	return 0;
+}
+
+/* serial and negative TTL from the apex SOA; false when it is unusable. */
+static bool zone_soa(struct dz_zone *z)
+{
+	const struct dz_rrset *soa = dz_node_rrset(z->apex, T_SOA);
+
+	if (soa == NULL || soa->count != 1) {
+		return false;
+	}
+	const uint8_t *rd = soa->rr[0] + 2;
+	const uint8_t *end = rd + dz_wire_get_u16(soa->rr[0]);
+	size_t l1 = dz_dname_check(rd, end);
+	size_t l2 = l1 ? dz_dname_check(rd + l1, end) : 0;
+	if (l2 == 0 || (size_t)(end - rd) != l1 + l2 + 20) {
+		return false;
+	}
+	const uint8_t *nums = rd + l1 + l2;
+	uint32_t minimum = dz_wire_get_u32(nums + 16);
+	z->soa = soa;
+	z->serial = dz_wire_get_u32(nums);
+	z->neg_ttl = soa->ttl < minimum ? soa->ttl : minimum;
+	return true;
+}
+
+static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
+				     const char **err)
+{
+	struct dz_zone *z = dz_arena_alloc(b->arena, sizeof(*z));
+	struct dz_node *nodes;
+	const uint8_t **tmp = NULL;
+	size_t maxrr = 1;
+
+	if (z == NULL || add_ents(b) != 0) {
+		goto oom;
+	}
+	z->arena = b->arena;
+	z->origin = b->origin;
+	z->origin_len = b->origin_len;
+	z->origin_labels = (uint8_t)b->origin_labels;
+	z->nrr = b->nrr;
+	z->nnodes = b->nowners;
+	for (size_t i = 0; i < b->nowners; i++) {
+		for (size_t t = 0; t < b->owners[i].ntypes; t++) {
+			if (b->owners[i].types[t].count > maxrr) {
+				maxrr = b->owners[i].types[t].count;
+			}
+		}
+	}
+	nodes = dz_arena_alloc(b->arena, (z->nnodes + 1) * sizeof(*nodes));
+	tmp = malloc(maxrr * sizeof(*tmp));
+	if (nodes == NULL || tmp == NULL) {
+		goto oom;
+	}
+	for (size_t i = 0; i < b->nowners; i++) {
+		if (node_make(z, &nodes[i], &b->owners[i], tmp) != 0) {
+			goto oom;
+		}
+	}
+	free(tmp);
+	tmp = NULL;
+	if (z->apex == NULL || !zone_soa(z)) {
+		*err = "no SOA record at the zone apex";
+		return NULL;
+	}
+	if (zone_index(z, nodes) != 0) {
+		goto oom;
+	}
+	atomic_init(&z->refs, 1);
+	return z;
+oom:
+	free(tmp);
+	*err = "out of memory";
+	return NULL;
+}
+
+struct dz_zone *dz_zone_builder_finish(struct dz_zone_builder *b,
+				       const char **err)
+{
+	const char *dummy;
+	struct dz_zone *z;
+
+	if (err == NULL) {
+		err = &dummy;
+	}
+	z = zone_assemble(b, err);
+	if (z == NULL) {
+		dz_arena_free(b->arena);
+	}
+	builder_release(b);
+	return z;
+}
+
+/* ---- the finished zone ------------------------------------------------- */
+
+void dz_zone_ref(struct dz_zone *z)
+{
+	if (z != NULL) {
+		atomic_fetch_add_explicit(&z->refs, 1, memory_order_relaxed);
+	}
+}
+
+void dz_zone_unref(struct dz_zone *z)
+{
+	if (z == NULL) {
+		return;
+	}
+	if (atomic_fetch_sub_explicit(&z->refs, 1,
+				      memory_order_acq_rel) == 1) {
+		dz_arena_free(z->arena); /* z itself lives in it */
+	}
+}
+
+const uint8_t *dz_zone_origin(const struct dz_zone *z)
+{
+	return z->origin;
+}
+
+uint32_t dz_zone_serial(const struct dz_zone *z)
+{
+	return z->serial;
+}
+
+size_t dz_zone_rr_count(const struct dz_zone *z)
+{
+	return z->nrr;
+}
+
+size_t dz_zone_node_count(const struct dz_zone *z)
+{
+	return z->nnodes;
+}
+
+const struct dz_node *dz_zone_lookup(const struct dz_zone *z,
+				     const uint8_t *lname, size_t len)
+{
+	uint32_t h = dz_name_hash(lname, len);
+
+	for (uint32_t i = h & z->mask;; i = (i + 1) & z->mask) {
+		const struct dz_node *n = z->table[i];
+		if (n == NULL) {
+			return NULL;
+		}
+		if (n->hash == h && n->name_len == len &&
+		    memcmp(n->name, lname, len) == 0) {
+			return n;
+		}
+	}
+}
+
+const struct dz_rrset *dz_node_rrset(const struct dz_node *n, uint16_t type)
+{
+	for (uint16_t i = 0; i < n->nrrsets; i++) {
+		if (n->rrsets[i].type == type) {
+			return &n->rrsets[i];
+		}
+		if (n->rrsets[i].type > type) {
+			break;
+		}
+	}
+	return NULL;
+}
+
+int dz_zone_walk(const struct dz_zone *z, dz_zone_rr_fn cb, void *arg)
+{
+	for (size_t k = 0; k < z->nnodes; k++) {
+		const struct dz_node *n = z->sorted[k];
+		for (uint16_t t = 0; t < n->nrrsets; t++) {
+			const struct dz_rrset *r = &n->rrsets[t];
+			for (uint16_t i = 0; i < r->count; i++) {
+				int rc = cb(n->name, r->type, r->ttl,
+					    r->rr[i] + 2,
+					    dz_wire_get_u16(r->rr[i]), arg);
+				if (rc != 0) {
+					return rc;
+				}
+			}
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* server-internal.h -- worker layout shared by server.c, udp.c and tcp.c. */
+#pragma once
+
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "daemon/listen.h"
+
+/* Datagrams per recvmmsg()/sendmmsg() call. */
+#define DZ_UDP_BATCH 32
+/* Receive room per datagram; a longer query is dropped (MSG_TRUNC). */
+#define DZ_UDP_SLOT 4096
+/* TCP connections per worker; past that, new ones are closed at once. */
+#define DZ_TCP_CONNS 256
+/* Seconds a TCP connection may sit idle (or blocked on output). */
+#define DZ_TCP_IDLE_SEC 10
+/* Inline input room per TCP connection: queries longer than this (rare)
+ * get a DZ_MSG_MAX buffer for the rest of the connection. */
+#define DZ_TCP_INLINE 1024
+
+struct dz_worker;
+
+struct dz_udp_sock {
+	struct event ev;
+	int fd;
+	bool pktinfo;          /* wildcard: answer from the query's address */
+	struct dz_worker *w;
+};
+
+struct dz_tcp_listener {
+	struct event ev;
+	int fd;
+	struct dz_worker *w;
+};
+
+struct dz_tcp_conn {
+	struct event rev;      /* EV_READ | EV_PERSIST, idle timeout */
+	struct event wev;      /* EV_WRITE | EV_PERSIST, while output waits */
+	struct dz_worker *w;
+	struct dz_tcp_conn *next_free;
+	int fd;                /* -1 when free */
+	bool eof;              /* peer closed its side: finish, then close */
+	uint8_t *in;           /* inl, or a DZ_MSG_MAX + 2 heap buffer */
+	size_t in_len;
+	size_t in_cap;
+	uint8_t *out;          /* unsent rest of one response (heap, lazy) */
+	size_t out_off;
+	size_t out_len;
+	uint8_t inl[DZ_TCP_INLINE];
+};
+
+/* Control message room for one in_pktinfo or in6_pktinfo. */
+union dz_udp_ctl {
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	struct cmsghdr align;
+};
+
+/* Per-worker UDP batch state: everything recvmmsg/sendmmsg point into. */
+struct dz_udp_batch {
+	struct mmsghdr rmsg[DZ_UDP_BATCH];
+	struct mmsghdr smsg[DZ_UDP_BATCH];
+	struct iovec riov[DZ_UDP_BATCH];
+	struct iovec siov[DZ_UDP_BATCH];
+	struct sockaddr_storage peer[DZ_UDP_BATCH];
+	union dz_udp_ctl rctl[DZ_UDP_BATCH];
+	union dz_udp_ctl sctl[DZ_UDP_BATCH];
+	uint8_t rx[DZ_UDP_BATCH * DZ_UDP_SLOT];
+	/* Responses back to back; room for DZ_UDP_BATCH answers of at most
+	 * udp_max bytes plus DZ_MSG_MAX, the room dz_query_answer() asks. */
+	uint8_t *tx;
+	size_t udp_max;
+};
+
+struct dz_worker {
+	unsigned id;
+	pthread_t thread;
+	bool started;
+	struct event_base *base;
+	struct dz_query_ctx *qctx;
+	struct dz_udp_sock *udp;          /* one per address */
+	struct dz_tcp_listener *tcp;      /* one per address */
+	size_t naddrs;
+	struct dz_udp_batch *ub;
+	uint8_t *resp;                    /* TCP: 2-byte length + DZ_MSG_MAX */
+	struct dz_tcp_conn *conns;        /* DZ_TCP_CONNS */
+	struct dz_tcp_conn *free_conns;
+};
+
+/* udp.c: batch buffers (0 or DZ_ENOMEM), release, readable callback. */
+int dz_udp_init(struct dz_worker *w, uint16_t edns_size);
+void dz_udp_clear(struct dz_worker *w);
+void dz_udp_on_read(evutil_socket_t fd, short what, void *arg);
+
+/* tcp.c: connection pool (0 or DZ_ENOMEM), close all and release, accept
+ * callback of a listener. */
+int dz_tcp_init(struct dz_worker *w);
+void dz_tcp_clear(struct dz_worker *w);
+void dz_tcp_on_accept(evutil_socket_t fd, short what, void *arg);

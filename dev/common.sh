@@ -15,7 +15,7 @@ set -eu
 DZ_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 DZ_PACKAGES="build-essential autoconf automake libtool pkg-config
-libevent-dev libldns-dev libyaml-dev libcmocka-dev liburcu-dev
+libevent-dev libldns-dev libyaml-dev libcmocka-dev liburcu-dev libjson-c-dev
 dnsutils ldnsutils"
 
 dz_step()

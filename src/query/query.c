@@ -21,10 +21,18 @@
  *  - EDNS version > 0: BADVERS;
  *  - class other than IN: REFUSED; type OPT: FORMERR; AXFR/IXFR: FORMERR
  *    over UDP, REFUSED over TCP (not served yet); MAILA/MAILB: NOTIMP;
- *  - no zone of ours at or above the name: REFUSED;
+ *  - no zone of ours at or above the name: REFUSED; DS at a zone's apex
+ *    goes to the parent zone when it is ours too;
+ *  - a zone cut at or above the name (NS below the apex; DS at the cut
+ *    itself excepted): a referral, AA clear, the cut's NS RRset in the
+ *    authority section, A/AAAA of its name servers that we have;
  *  - the name is a node with the type: the RRset (+ additional A/AAAA
- *    of the names it points to); a node without it: NODATA; no node:
- *    NXDOMAIN; negative answers carry the SOA with TTL neg_ttl.
+ *    of the names it points to); with a CNAME instead (qtype not CNAME):
+ *    the CNAME, then the same steps for its target while that is in the
+ *    zone, new, and at most CHAIN_MAX more; a node without either:
+ *    NODATA; no node: the wildcard at the closest encloser answers with
+ *    the name as owner (RFC 4592), else NXDOMAIN; negative answers carry
+ *    the SOA with TTL neg_ttl; the rcode is the last name's (RFC 6604).
  * Nothing is allocated: all state is in the per-worker context.
  */
 
@@ -40,8 +48,11 @@ enum {
 
 enum {
 	T_A = 1,
+	T_NS = 2,
+	T_CNAME = 5,
 	T_SOA = 6,
 	T_AAAA = 28,
+	T_DS = 43,
 	T_OPT = 41,
 	T_TSIG = 250,
 	T_IXFR = 251,
@@ -57,6 +68,7 @@ enum {
 #define CMP_MAX 256      /* label offsets kept for compression */
 #define SEEN_MAX 256     /* nodes already in the additional section */
 #define PTR_MAX 0x3fff   /* largest offset a pointer can hold */
+#define CHAIN_MAX 16     /* CNAMEs followed after the first */
 
 /* Header flag bits, byte 2 and byte 3. */
 #define F2_QR 0x80
@@ -90,6 +102,9 @@ struct dz_query_ctx {
 	size_t nseen;
 	const struct dz_node *seen[SEEN_MAX];
 	uint8_t tname[DZ_DNAME_MAX]; /* scratch: lower-cased target */
+	uint8_t wname[DZ_DNAME_MAX]; /* scratch: "*." + closest encloser */
+	uint8_t chain[CHAIN_MAX][DZ_DNAME_MAX]; /* CNAME targets followed */
+	uint8_t chain_len[CHAIN_MAX];
 };
 
 struct dz_query_ctx *dz_query_ctx_new(uint16_t edns_size)
@@ -459,43 +474,216 @@ static int negative(struct dz_query_ctx *q, int rcode)
 	return rcode;
 }
 
-/* The node exists (data or empty non-terminal). */
-static int answer_node(struct dz_query_ctx *q, const struct dz_node *n)
+/*
+ * A zone cut (RFC 1034 4.3.2 step 3b): its NS RRset in the authority
+ * section, the addresses of the name servers we have in the additional
+ * one. AA is cleared unless a CNAME from our data led here.
+ */
+static int referral(struct dz_query_ctx *q, const struct dz_node *cut)
 {
-	const struct dz_rrset *rs;
+	const struct dz_rrset *ns = dz_node_rrset(cut, T_NS);
 
-	if (q->qtype == T_ANY) { /* RFC 8482: one RRset is enough */
-		rs = n->nrrsets > 0 ? &n->rrsets[0] : NULL;
-	} else {
-		rs = dz_node_rrset(n, q->qtype);
+	if (q->an == 0) {
+		q->flags2 &= (uint8_t)~F2_AA;
 	}
-	/* CNAME handling will go here (issue: CNAME/wildcards). */
-	if (rs == NULL) {
-		return negative(q, RC_NOERROR);
-	}
-	put_rrset(q, q->qname, rs, rs->ttl, &q->an);
-	if (!section_fits(q)) {
-		return RC_NOERROR;
-	}
-	if (rs->flags & DZ_KIND_F_ADDITIONAL) {
-		additional(q, rs);
+	put_rrset(q, cut->name, ns, ns->ttl, &q->ns);
+	if (section_fits(q)) {
+		additional(q, ns);
 	}
 	return RC_NOERROR;
 }
 
 /*
- * Find the node for the qname in q->zone. Delegations (a zone cut between
- * the apex and the name) and wildcards slot in here later.
+ * The node exists (data, empty non-terminal or the wildcard that stands
+ * for owner). *cname is set when its CNAME was answered instead of qtype
+ * and should be followed.
+ */
+static int answer_node(struct dz_query_ctx *q, const struct dz_node *n,
+		       const uint8_t *owner, const struct dz_rrset **cname)
+{
+	const struct dz_rrset *rs;
+
+	*cname = NULL;
+	if (q->qtype == T_ANY) { /* RFC 8482: one RRset is enough */
+		rs = dz_node_rrset(n, T_CNAME);
+		if (rs == NULL && n->nrrsets > 0) {
+			rs = &n->rrsets[0];
+		}
+	} else {
+		rs = dz_node_rrset(n, q->qtype);
+		if (rs == NULL && q->qtype != T_CNAME) {
+			rs = *cname = dz_node_rrset(n, T_CNAME);
+		}
+	}
+	if (rs == NULL) {
+		return negative(q, RC_NOERROR);
+	}
+	put_rrset(q, owner, rs, rs->ttl, &q->an);
+	if (!section_fits(q)) {
+		*cname = NULL;
+		return RC_NOERROR;
+	}
+	if (*cname == NULL && (rs->flags & DZ_KIND_F_ADDITIONAL)) {
+		additional(q, rs);
+	}
+	return RC_NOERROR;
+}
+
+/* The deepest node above a name that is not one (the apex at worst). */
+static const struct dz_node *encloser(const struct dz_zone *z,
+				      const uint8_t *name, size_t len)
+{
+	const struct dz_node *n = NULL;
+
+	while (n == NULL && name[0] != 0) {
+		len -= (size_t)name[0] + 1;
+		name += name[0] + 1;
+		n = dz_zone_lookup(z, name, len);
+	}
+	return n != NULL ? n : z->apex;
+}
+
+/* The highest zone cut at or above n, a cut or a node below one. */
+static const struct dz_node *top_cut(const struct dz_zone *z,
+				     const struct dz_node *n)
+{
+	const struct dz_node *cut = NULL;
+	const uint8_t *p = n->name;
+	size_t len = n->name_len;
+
+	while (n != NULL && !(n->flags & DZ_NODE_F_APEX)) {
+		if (n->flags & DZ_NODE_F_DELEG) {
+			cut = n;
+		}
+		len -= (size_t)p[0] + 1;
+		p += p[0] + 1;
+		n = dz_zone_lookup(z, p, len);
+	}
+	return cut;
+}
+
+struct found {
+	const struct dz_node *node; /* exact or wildcard; NULL: NXDOMAIN */
+	const struct dz_node *cut;  /* a referral to this cut */
+};
+
+/*
+ * RFC 1034 4.3.2 step 3 for one name: the exact node, else a zone cut
+ * above it, else the wildcard at the closest encloser (RFC 4592 3.3.1).
+ * Nodes at and below cuts are marked, so the usual answer costs one
+ * lookup; the walks run only for names that are not nodes or are cut off.
+ */
+static void find(struct dz_query_ctx *q, const uint8_t *name, size_t len,
+		 struct found *f)
+{
+	const struct dz_zone *z = q->zone;
+	const struct dz_node *n = dz_zone_lookup(z, name, len);
+
+	f->node = n;
+	f->cut = NULL;
+	if (n == NULL) {
+		n = encloser(z, name, len);
+	}
+	if (n->flags & (DZ_NODE_F_DELEG | DZ_NODE_F_OCCLUDED)) {
+		f->cut = top_cut(z, n);
+		/* DS at the cut belongs to the parent side: us */
+		if (f->cut == f->node && q->qtype == T_DS) {
+			f->cut = NULL;
+		}
+		return;
+	}
+	if (f->node == NULL && (n->flags & DZ_NODE_F_WILD_PARENT)) {
+		q->wname[0] = 1;
+		q->wname[1] = '*';
+		memcpy(q->wname + 2, n->name, n->name_len);
+		f->node = dz_zone_lookup(z, q->wname, (size_t)n->name_len + 2);
+		/* "*" with NS (RFC 4592 4.2, undefined): a referral to it */
+		if (f->node != NULL && (f->node->flags & DZ_NODE_F_DELEG)) {
+			f->cut = f->node;
+		}
+	}
+}
+
+/*
+ * The next name of a CNAME chain, lower-cased into q->chain[step]; false
+ * when the chain ends here: the target is outside the zone, was already
+ * answered (a loop), or the chain is CHAIN_MAX long.
+ */
+static bool next_target(struct dz_query_ctx *q, const struct dz_rrset *rs,
+			unsigned step, const uint8_t **name, size_t *len)
+{
+	const uint8_t *rd = rs->rr[0] + 2;
+	uint16_t rdlen = dz_wire_get_u16(rs->rr[0]);
+	uint8_t *t = q->chain[step];
+	size_t n;
+
+	if (step >= CHAIN_MAX || rs->name_offset >= rdlen) {
+		return false;
+	}
+	n = dz_dname_check(rd + rs->name_offset, rd + rdlen);
+	if (n == 0) {
+		return false;
+	}
+	memcpy(t, rd + rs->name_offset, n);
+	dz_dname_tolower(t);
+	if (!dz_dname_is_subdomain(t, q->zone->origin) ||
+	    (n == q->qname_len && memcmp(t, q->qname, n) == 0)) {
+		return false;
+	}
+	for (unsigned i = 0; i < step; i++) {
+		if (q->chain_len[i] == n && memcmp(q->chain[i], t, n) == 0) {
+			return false;
+		}
+	}
+	q->chain_len[step] = (uint8_t)n;
+	*name = t;
+	*len = n;
+	return true;
+}
+
+/*
+ * Answer the qname from q->zone, following CNAMEs inside the zone
+ * (RFC 1034 4.3.2 step 3a; the rcode is that of the last name, RFC 6604).
  */
 static int lookup(struct dz_query_ctx *q)
 {
-	const struct dz_node *n = dz_zone_lookup(q->zone, q->qname,
-						 q->qname_len);
+	const uint8_t *name = q->qname;
+	size_t len = q->qname_len;
+	const struct dz_rrset *cname;
+	struct found f;
 
-	if (n == NULL) {
-		return negative(q, RC_NXDOMAIN);
+	for (unsigned step = 0;; step++) {
+		find(q, name, len, &f);
+		if (f.cut != NULL) {
+			return referral(q, f.cut);
+		}
+		if (f.node == NULL) {
+			return negative(q, RC_NXDOMAIN);
+		}
+		int rc = answer_node(q, f.node, name, &cname);
+		if (cname == NULL ||
+		    !next_target(q, cname, step, &name, &len)) {
+			return rc;
+		}
 	}
-	return answer_node(q, n);
+}
+
+/*
+ * DS at a zone's apex is the parent's to answer (RFC 4035 3.1.4.1): the
+ * parent zone when it is ours too.
+ */
+static const struct dz_zone *ds_zone(const struct dz_query_ctx *q,
+				     const struct dz_zone *z)
+{
+	const struct dz_zone *p;
+
+	if (q->qtype != T_DS || q->qname_len != z->origin_len ||
+	    q->qname[0] == 0) {
+		return z;
+	}
+	p = dz_snapshot_find_zone(q->snap, q->qname + q->qname[0] + 1,
+				  q->qname_len - q->qname[0] - 1);
+	return p != NULL ? p : z;
 }
 
 /* ---- Assembly -------------------------------------------------------- */
@@ -567,6 +755,7 @@ static size_t answer(struct dz_query_ctx *q)
 	if (q->zone == NULL) {
 		return reply(q, RC_REFUSED, true, q->edns);
 	}
+	q->zone = ds_zone(q, q->zone);
 	q->w.cap = limit - (q->edns ? OPT_LEN : 0);
 	/* the question's labels are the first compression targets */
 	put_name(q, q->req + HDR_LEN, true);

@@ -36,6 +36,16 @@ struct dz_rrset {
 enum {
 	DZ_NODE_F_APEX = 1 << 0,
 	DZ_NODE_F_ENT = 1 << 1,      /* empty non-terminal: no RRsets */
+	DZ_NODE_F_DELEG = 1 << 2,    /* NS below the apex: a zone cut */
+	DZ_NODE_F_OCCLUDED = 1 << 3, /* strictly below a zone cut */
+	DZ_NODE_F_WILD_PARENT = 1 << 4, /* has the child "*" */
+	DZ_NODE_F_WILDCARD = 1 << 5, /* its first label is "*" */
+};
+
+/* dz_zone.flags */
+enum {
+	DZ_ZONE_F_DELEG = 1 << 0,    /* some node has DZ_NODE_F_DELEG */
+	DZ_ZONE_F_WILD = 1 << 1,     /* some node has DZ_NODE_F_WILDCARD */
 };
 
 struct dz_node {
@@ -54,6 +64,7 @@ struct dz_zone {
 	const uint8_t *origin; /* lower-case */
 	uint8_t origin_len;
 	uint8_t origin_labels;
+	uint32_t flags;        /* DZ_ZONE_F_* */
 	const struct dz_node *apex;
 	const struct dz_rrset *soa;
 	uint32_t serial;

@@ -491,6 +491,53 @@ static int zone_index(struct dz_zone *z, struct dz_node *nodes)
 	return 0;
 }
 
+/* The node one label up (it exists: add_ents made every ancestor). */
+static struct dz_node *parent_of(struct dz_zone *z, const struct dz_node *n)
+{
+	const uint8_t *p = n->name + n->name[0] + 1;
+
+	return (struct dz_node *)dz_zone_lookup(z, p,
+						n->name_len - n->name[0] - 1u);
+}
+
+/*
+ * Zone cuts and wildcards, for the query path: DZ_NODE_F_DELEG on every
+ * non-apex node with NS, DZ_NODE_F_OCCLUDED on every node below one,
+ * DZ_NODE_F_WILD_PARENT on the parent of each "*" node.
+ */
+static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
+{
+	for (size_t k = 0; k < z->nnodes; k++) {
+		struct dz_node *n = &nodes[k];
+		if (!(n->flags & DZ_NODE_F_APEX) &&
+		    dz_node_rrset(n, T_NS) != NULL) {
+			n->flags |= DZ_NODE_F_DELEG;
+			z->flags |= DZ_ZONE_F_DELEG;
+		}
+	}
+	for (size_t k = 0; k < z->nnodes; k++) {
+		struct dz_node *n = &nodes[k], *p = n;
+		if (n->flags & DZ_NODE_F_APEX) {
+			continue;
+		}
+		if (n->name[0] == 1 && n->name[1] == '*') {
+			n->flags |= DZ_NODE_F_WILDCARD;
+			z->flags |= DZ_ZONE_F_WILD;
+			parent_of(z, n)->flags |= DZ_NODE_F_WILD_PARENT;
+		}
+		while (z->flags & DZ_ZONE_F_DELEG) {
+			p = parent_of(z, p);
+			if (p->flags & DZ_NODE_F_APEX) {
+				break;
+			}
+			if (p->flags & DZ_NODE_F_DELEG) {
+				n->flags |= DZ_NODE_F_OCCLUDED;
+				break;
+			}
+		}
+	}
+}
+
 /* serial and negative TTL from the apex SOA; false when it is unusable. */
 static bool zone_soa(struct dz_zone *z)
 {
@@ -557,6 +604,7 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	if (zone_index(z, nodes) != 0) {
 		goto oom;
 	}
+	zone_mark(z, nodes);
 	atomic_init(&z->refs, 1);
 	return z;
 oom:

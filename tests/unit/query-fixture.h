@@ -95,6 +95,82 @@ static const char *const fx_net[] = {
 	NULL,
 };
 
+/*
+ * Zone cuts, CNAMEs and wildcards (after RFC 4592 2.2.1's example).
+ * child.example.test is also a zone of its own (fx_child).
+ */
+static const char *const fx_test[] = {
+	"example.test. 3600 IN SOA ns1.example.test. hostmaster.example.test. "
+	"1 7200 900 1209600 600",
+	"example.test. 3600 IN NS ns1.example.test.",
+	"ns1.example.test. 300 IN A 127.0.0.1",
+	/* a cut with in-bailiwick, in-zone and outside name servers */
+	"sub.example.test. 300 IN NS ns.sub.example.test.",
+	"sub.example.test. 300 IN NS ns1.example.test.",
+	"sub.example.test. 300 IN NS ns.other.test.",
+	"sub.example.test. 300 IN NS ns.deleg2.example.test.",
+	"ns.sub.example.test. 300 IN A 127.0.0.5",
+	"ns.sub.example.test. 300 IN AAAA ::5",
+	"deep.www.sub.example.test. 300 IN A 127.0.0.6",
+	"*.sub.example.test. 300 IN A 127.0.0.9",
+	"deleg2.example.test. 300 IN NS ns.deleg2.example.test.",
+	"ns.deleg2.example.test. 300 IN A 127.0.0.8",
+	/* a cut with a DS RRset, one without, one served as a zone too */
+	"sub.example.test. 300 IN DS 12345 8 2 "
+	"49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE43DC2E2DA2C4F0F7D2A3F8C1",
+	"nods.example.test. 300 IN NS ns1.example.test.",
+	"child.example.test. 300 IN NS ns1.example.test.",
+	"child.example.test. 300 IN DS 54321 8 2 "
+	"49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE43DC2E2DA2C4F0F7D2A3F8C1",
+	/* wildcards */
+	"*.example.test. 300 IN TXT \"wild\"",
+	"*.example.test. 300 IN MX 10 host1.example.test.",
+	"sub.*.example.test. 300 IN TXT \"sub\"",
+	"host1.example.test. 300 IN A 127.0.0.7",
+	"_ssh._tcp.host1.example.test. 300 IN TXT \"ssh\"",
+	"_ssh._tcp.host2.example.test. 300 IN TXT \"ssh2\"",
+	"*.w.example.test. 300 IN CNAME host1.example.test.",
+	"x.*.e.example.test. 300 IN A 127.0.0.10",
+	"*.wns.example.test. 300 IN NS ns1.example.test.",
+	/* CNAMEs */
+	"a.example.test. 300 IN CNAME B.example.test.",
+	"b.example.test. 300 IN CNAME host1.example.test.",
+	"out.example.test. 300 IN CNAME www.example.com.",
+	"dangling.example.test. 300 IN CNAME nothere.host1.example.test.",
+	"toent.example.test. 300 IN CNAME host2.example.test.",
+	"loop1.example.test. 300 IN CNAME loop2.example.test.",
+	"loop2.example.test. 300 IN CNAME loop1.example.test.",
+	"self.example.test. 300 IN CNAME self.example.test.",
+	"todeleg.example.test. 300 IN CNAME x.sub.example.test.",
+	"towild.example.test. 300 IN CNAME any.w.example.test.",
+	"tomx.example.test. 300 IN CNAME mx.example.test.",
+	"mx.example.test. 300 IN MX 10 host1.example.test.",
+	NULL,
+};
+
+static const char *const fx_child[] = {
+	"child.example.test. 300 IN SOA ns1.example.test. "
+	"hostmaster.example.test. 9 7200 900 1209600 600",
+	"child.example.test. 300 IN NS ns1.example.test.",
+	"www.child.example.test. 300 IN A 127.0.0.20",
+	NULL,
+};
+
+/* A chain of CNAMEs longer than we follow: c0 -> c1 -> ... -> c24 (A). */
+static int fx_long_chain(struct dz_zone_builder *b)
+{
+	char line[128];
+	int rc = 0;
+
+	for (int i = 0; i < 24 && rc == 0; i++) {
+		snprintf(line, sizeof(line),
+			 "c%d.example.test. 300 IN CNAME c%d.example.test.",
+			 i, i + 1);
+		rc = fx_add(b, line);
+	}
+	return rc ? rc : fx_add(b, "c24.example.test. 300 IN A 127.0.0.24");
+}
+
 static struct dz_zone *fx_zone(const char *origin, const char *const *rrs,
 			       bool big)
 {
@@ -116,6 +192,10 @@ static struct dz_zone *fx_zone(const char *origin, const char *const *rrs,
 		}
 	}
 	/* 60 A RRs: ~1 KB, more than 512 bytes, less than 1232 */
+	if (strcmp(origin, "example.test.") == 0 && fx_long_chain(b) != 0) {
+		dz_zone_builder_free(b);
+		return NULL;
+	}
 	for (int i = 0; big && i < 60; i++) {
 		snprintf(line, sizeof(line),
 			 "big.example.com. 300 IN A 127.0.1.%d", i);
@@ -124,7 +204,18 @@ static struct dz_zone *fx_zone(const char *origin, const char *const *rrs,
 	return dz_zone_builder_finish(b, &err);
 }
 
-/* example.com and example.net; NULL on failure. */
+/* Add a zone to s and drop our reference; false on failure. */
+static bool fx_add_zone(struct dz_snapshot *s, const char *origin,
+			const char *const *rrs)
+{
+	struct dz_zone *z = fx_zone(origin, rrs, false);
+	bool ok = z != NULL && dz_snapshot_add_zone(s, z) == 0;
+
+	dz_zone_unref(z);
+	return ok;
+}
+
+/* example.com, example.net, example.test and child.example.test. */
 static struct dz_snapshot *fx_snapshot(void)
 {
 	struct dz_snapshot *s;
@@ -143,6 +234,10 @@ static struct dz_snapshot *fx_snapshot(void)
 	}
 	dz_zone_unref(com);
 	dz_zone_unref(net);
+	if (!fx_add_zone(s, "example.test.", fx_test) ||
+	    !fx_add_zone(s, "child.example.test.", fx_child)) {
+		return NULL;
+	}
 	return s;
 }
 

@@ -60,9 +60,16 @@ static const char *const names[] = {
 	"bigmx.example.com.", "mail1.example.com.", "ns1.example.com.",
 	"x.y.example.net.", "example.net.", "example.org.", ".",
 	"alias.example.com.",
+	/* zone cuts, CNAME chains, wildcards */
+	"deep.www.sub.example.test.", "sub.example.test.",
+	"child.example.test.", "a.example.test.", "dangling.example.test.",
+	"loop1.example.test.", "c0.example.test.", "todeleg.example.test.",
+	"host3.example.test.", "HOST3.Example.Test.", "towild.example.test.",
+	"y.e.example.test.", "_telnet._tcp.host1.example.test.",
+	"foo.wns.example.test.", "tomx.example.test.",
 };
 static const uint16_t types[] = { 1, 28, 15, 2, 6, 255, 16, 5, 252, 41,
-				  254 };
+				  254, 43 };
 
 /* Varied queries, made before counting starts. */
 static size_t make_batch(struct req *r, size_t max)

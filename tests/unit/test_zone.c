@@ -411,6 +411,52 @@ static void test_zone_many_nodes(void **state)
 	dz_zone_unref(z);
 }
 
+static void test_zone_cut_and_wildcard_flags(void **state)
+{
+	(void)state;
+	struct dz_zone_builder *b = new_builder();
+	const char *rrs[] = {
+		"example.com. 300 IN NS ns1.example.com.",
+		"ns1.example.com. 300 IN A 127.0.0.1",
+		"sub.example.com. 300 IN NS ns.sub.example.com.",
+		"ns.sub.example.com. 300 IN A 127.0.0.2",
+		"a.b.in.sub.example.com. 300 IN NS ns1.example.com.",
+		"*.example.com. 300 IN A 127.0.0.3",
+		"x.*.w.example.com. 300 IN A 127.0.0.4",
+	};
+	for (size_t i = 0; i < sizeof(rrs) / sizeof(*rrs); i++) {
+		assert_int_equal(add_rr(b, rrs[i], NULL), 0);
+	}
+	struct dz_zone *z = finish(b);
+	assert_true(z->flags & DZ_ZONE_F_DELEG);
+	assert_true(z->flags & DZ_ZONE_F_WILD);
+	const struct dz_node *apex = lookup(z, "example.com.");
+	assert_int_equal(apex->flags & ~DZ_NODE_F_APEX, DZ_NODE_F_WILD_PARENT);
+	assert_int_equal(lookup(z, "sub.example.com.")->flags,
+			 DZ_NODE_F_DELEG);
+	assert_int_equal(lookup(z, "ns.sub.example.com.")->flags,
+			 DZ_NODE_F_OCCLUDED);
+	/* an ENT below the cut, and a nested cut */
+	assert_int_equal(lookup(z, "in.sub.example.com.")->flags,
+			 DZ_NODE_F_ENT | DZ_NODE_F_OCCLUDED);
+	assert_int_equal(lookup(z, "a.b.in.sub.example.com.")->flags,
+			 DZ_NODE_F_DELEG | DZ_NODE_F_OCCLUDED);
+	assert_int_equal(lookup(z, "ns1.example.com.")->flags, 0);
+	assert_int_equal(lookup(z, "*.example.com.")->flags,
+			 DZ_NODE_F_WILDCARD);
+	/* "*" as an empty non-terminal is still a wildcard */
+	assert_int_equal(lookup(z, "*.w.example.com.")->flags,
+			 DZ_NODE_F_ENT | DZ_NODE_F_WILDCARD);
+	assert_int_equal(lookup(z, "w.example.com.")->flags,
+			 DZ_NODE_F_ENT | DZ_NODE_F_WILD_PARENT);
+	dz_zone_unref(z);
+
+	/* neither: no zone flag */
+	z = finish(new_builder());
+	assert_int_equal(z->flags, 0);
+	dz_zone_unref(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_zone_neg_ttl_min),
 		cmocka_unit_test(test_zone_sort_and_groups),
 		cmocka_unit_test(test_zone_many_nodes),
+		cmocka_unit_test(test_zone_cut_and_wildcard_flags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "plugin/kindutil.h"
+#include "util/dname.h"
 
 /* The core's rule (kindctx.c): an unquoted "", "~" or "null" is absent. */
 static const struct dz_ynode *ku_field(const struct dz_ynode *spec,
@@ -143,4 +144,64 @@ size_t dz_kindutil_name_print(const uint8_t *rdata, size_t len, char *out,
 	out[pos] = '\0';
 	*outlen = pos;
 	return i + 1;
+}
+
+int dz_kindutil_target_parse(struct dz_kind_ctx *ctx,
+			     const struct dz_ynode *spec, const char *field)
+{
+	uint8_t name[255];
+	size_t len = 0;
+	int rc = dz_kind_get_name(ctx, spec, field, name, &len);
+
+	if (rc != 0) {
+		return rc;
+	}
+	return dz_kind_add_rdata(ctx, name, len);
+}
+
+size_t dz_kindutil_target_print(const uint8_t *rdata, size_t len, char *out,
+				size_t outsz)
+{
+	size_t tlen = 0;
+
+	/* A trailing byte after the name is malformed rdata, not text. */
+	if (dz_kindutil_name_print(rdata, len, out, outsz, &tlen) != len) {
+		return 0;
+	}
+	return tlen;
+}
+
+bool dz_kindutil_qstring_print(const uint8_t *s, size_t len, char *out,
+			       size_t outsz, size_t *pos)
+{
+	char tmp[5];
+
+	if (*pos + 1 >= outsz) {
+		return false;
+	}
+	out[(*pos)++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = s[i];
+		int n;
+
+		if (c == '"' || c == '\\') {
+			n = snprintf(tmp, sizeof(tmp), "\\%c", c);
+		} else if (c < 0x20 || c >= 0x7f) {
+			n = snprintf(tmp, sizeof(tmp), "\\%03u", c);
+		} else {
+			tmp[0] = (char)c;
+			n = 1;
+		}
+		if (*pos + (size_t)n + 1 >= outsz) {
+			return false;
+		}
+		memcpy(out + *pos, tmp, (size_t)n);
+		*pos += (size_t)n;
+	}
+	if (*pos + 1 >= outsz) {
+		return false; /* no room for the quote and the NUL */
+	}
+	out[(*pos)++] = '"';
+	out[*pos] = '\0';
+	return true;
 }

@@ -43,3 +43,28 @@ int dz_kindutil_addr_parse(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
  */
 size_t dz_kindutil_name_print(const uint8_t *rdata, size_t len, char *out,
 			      size_t outsz, size_t *outlen);
+
+/*
+ * A kind whose rdata is one domain name and nothing else (CNAME, NS, PTR;
+ * NSD's "compressed name" rdata shape): read spec.<field> with
+ * dz_kind_get_name (relative names completed with the zone and warned
+ * about) and add the one RR. Returns 0 or DZ_EMANIFEST / DZ_ENOMEM.
+ */
+int dz_kindutil_target_parse(struct dz_kind_ctx *ctx,
+			     const struct dz_ynode *spec, const char *field);
+
+/*
+ * print() for that shape: the name with its trailing dot, and nothing may
+ * follow it in rdata. Same contract as dz_kind.print.
+ */
+size_t dz_kindutil_target_print(const uint8_t *rdata, size_t len, char *out,
+				size_t outsz);
+
+/*
+ * Append one RFC 1035 <character-string> as zone-file text: in double
+ * quotes, '"' and '\\' escaped with a backslash, octets outside printable
+ * ASCII as \DDD. *pos is where to write in out and is advanced; false
+ * when the text (and a NUL) does not fit in outsz.
+ */
+bool dz_kindutil_qstring_print(const uint8_t *s, size_t len, char *out,
+			       size_t outsz, size_t *pos);

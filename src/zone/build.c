@@ -9,6 +9,7 @@
 #include "util/errcode.h"
 #include "util/log.h"
 #include "zone/build.h"
+#include "zone/checks.h"
 #include "zone/dnszone.h"
 #include "zone/kindctx.h"
 
@@ -25,6 +26,7 @@ struct bzone {
 	bool serves;   /* ok and first of its zoneName */
 	struct dz_zone_builder *b;
 	struct dz_zone *zone;
+	uint64_t hash; /* content: sum of RR hashes, SOA serial left out */
 };
 
 /* An MX/NS/SRV target to check for A/AAAA once all zones are built. */
@@ -307,24 +309,95 @@ static int index_zones(struct bstate *st)
 	return 0;
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* splitmix64's finalizer: spreads FNV's weak high bits before summing. */
+static uint64_t mix(uint64_t h)
+{
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+/*
+ * One RR's share of its zone's content hash. Shares are summed, so the
+ * hash does not depend on the order objects are built in.
+ */
+static uint64_t rr_hash(const uint8_t *owner, uint16_t type, uint32_t ttl,
+			const uint8_t *rdata, uint16_t rdlen)
+{
+	uint8_t lname[DZ_DNAME_MAX];
+	size_t len = dz_dname_len(owner);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	memcpy(lname, owner, len);
+	dz_dname_tolower(lname);
+	h = fnv(h, lname, len);
+	h = fnv(h, &type, sizeof(type));
+	h = fnv(h, &ttl, sizeof(ttl));
+	h = fnv(h, &rdlen, sizeof(rdlen));
+	return mix(fnv(h, rdata, rdlen));
+}
+
+/* What the apex RRs are made of, except the serial. */
+static uint64_t apex_hash(const struct dz_zspec *z)
+{
+	const uint32_t v[6] = { z->refresh, z->retry, z->expire, z->minimum,
+				z->ttl, (uint32_t)z->nns };
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv(h, z->origin, dz_dname_len(z->origin));
+	h = fnv(h, z->mname, dz_dname_len(z->mname));
+	h = fnv(h, z->rname, dz_dname_len(z->rname));
+	h = fnv(h, v, sizeof(v));
+	for (size_t i = 0; i < z->nns; i++) {
+		const struct dz_zspec_ns *ns = &z->ns[i];
+		h = fnv(h, ns->host, dz_dname_len(ns->host));
+		h = fnv(h, &ns->has_v4, sizeof(ns->has_v4));
+		h = fnv(h, &ns->has_v6, sizeof(ns->has_v6));
+		h = fnv(h, ns->has_v4 ? ns->v4 : NULL, ns->has_v4 ? 4 : 0);
+		h = fnv(h, ns->has_v6 ? ns->v6 : NULL, ns->has_v6 ? 16 : 0);
+	}
+	return mix(h);
+}
+
 static int start_zones(struct bstate *st)
 {
 	for (size_t i = 0; i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
-		uint32_t serial = z->spec.serial;
-		int rc;
-		if (st->opts != NULL && st->opts->serial != NULL) {
-			serial = st->opts->serial(z->spec.name, serial,
-						  st->opts->serial_arg);
-		}
 		if ((z->b = dz_zone_builder_new(z->spec.origin)) == NULL) {
 			return DZ_ENOMEM;
 		}
-		if ((rc = dz_zspec_add_apex(&z->spec, z->b, serial)) != 0) {
-			return rc;
-		}
+		z->hash = apex_hash(&z->spec);
 	}
 	return 0;
+}
+
+/*
+ * The apex (SOA, NS, glue) goes in last, once every record is in, so that
+ * the serial can depend on the content hash (issue 3: a zone whose
+ * content changed gets a new serial).
+ */
+static int add_apex(struct bstate *st, struct bzone *z)
+{
+	const struct dz_build_opts *op = st->opts;
+	uint32_t serial = z->spec.serial;
+
+	if (op != NULL && op->content_serial != NULL) {
+		serial = op->content_serial(z->spec.name, serial, z->hash,
+					    op->serial_arg);
+	} else if (op != NULL && op->serial != NULL) {
+		serial = op->serial(z->spec.name, serial, op->serial_arg);
+	}
+	return dz_zspec_add_apex(&z->spec, z->b, serial);
 }
 
 /* ---- records: which zones ------------------------------------------- */
@@ -613,6 +686,10 @@ static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
+		if (rc == 0) {
+			z->hash += rr_hash(oa->owner, o->ops->rrtype, oa->ttl,
+					   rr->items[i].data, rr->items[i].len);
+		}
 		if (rc != 0) {
 			dz_log_err("%s %s/%s: cannot add to zone %s: %s",
 				   o->kind, o->ns, o->name, z->spec.name,
@@ -650,8 +727,13 @@ static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
 		   o->ops->type_name, n > 1 ? "s" : "", list);
 }
 
-/* Parse a record for every zone it joins, then add it to them all. */
-static int build_record(struct bstate *st, struct dz_object *o)
+/*
+ * Parse a record for every zone it joins, then add it to them all. With
+ * ck (the checks pass), only tell ck what would be added: o stays pending
+ * unless it failed.
+ */
+static int build_record(struct bstate *st, struct dz_object *o,
+			struct dz_checks *ck)
 {
 	struct dz_rdata_list *rr = NULL;
 	struct owner_arg *oa = NULL;
@@ -680,6 +762,17 @@ static int build_record(struct bstate *st, struct dz_object *o)
 		set_failed(o);
 		goto out;
 	}
+	for (i = 0; ck != NULL && i < nz && rc == 0; i++) {
+		for (size_t j = 0; j < rr[i].n && rc == 0; j++) {
+			rc = dz_checks_add_rr(ck, &zs[i]->spec, o, oa[i].owner,
+					      o->ops->rrtype,
+					      rr[i].items[j].data,
+					      rr[i].items[j].len);
+		}
+	}
+	if (ck != NULL) {
+		goto out;
+	}
 	for (i = 0; i < nz; i++) {
 		if ((rc = add_rrs(st, o, zs[i], &oa[i], &rr[i])) != 0) {
 			goto out;
@@ -705,7 +798,10 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 	for (size_t i = 0; i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
 		const char *err = "out of memory";
-		int rc = dz_zspec_add_ns_fallback(&z->spec, z->b);
+		int rc = add_apex(st, z);
+		if (rc == 0) {
+			rc = dz_zspec_add_ns_fallback(&z->spec, z->b);
+		}
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
@@ -799,6 +895,34 @@ static void state_free(struct bstate *st)
 	free(st->objs);
 }
 
+/*
+ * Cross-record checks (checks.c) before any record reaches a builder:
+ * every record is parsed once to learn its RRs, and objects that break a
+ * rule (a CNAME at the apex or beside other data) are failed here, so the
+ * record loop skips them.
+ */
+static int run_checks(struct bstate *st)
+{
+	struct dz_checks *ck = dz_checks_new();
+	int rc = ck != NULL ? 0 : DZ_ENOMEM;
+
+	for (size_t i = 0; i < st->nserving && rc == 0; i++) {
+		rc = dz_checks_add_zone(ck, &st->by_name[i]->spec,
+					st->by_name[i]->obj);
+	}
+	for (size_t i = 0; i < st->nobjs && rc == 0; i++) {
+		struct dz_object *o = st->objs[i];
+		if (!o->is_zone && o->reason == DZ_REASON_PENDING) {
+			rc = build_record(st, o, ck);
+		}
+	}
+	if (rc == 0 && dz_checks_run(ck) == DZ_ENOMEM) {
+		rc = DZ_ENOMEM;
+	}
+	dz_checks_free(ck);
+	return rc;
+}
+
 static int build_all(struct bstate *st, struct dz_mfile *const *files,
 		     size_t n, struct dz_snapshot *snap)
 {
@@ -807,7 +931,7 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 	if ((rc = collect_objects(st, files, n)) != 0 ||
 	    (rc = classify_objects(st)) != 0 ||
 	    (rc = parse_zones(st)) != 0 || (rc = index_zones(st)) != 0 ||
-	    (rc = start_zones(st)) != 0) {
+	    (rc = start_zones(st)) != 0 || (rc = run_checks(st)) != 0) {
 		return rc;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
@@ -815,7 +939,7 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 		if (o->is_zone || o->reason != DZ_REASON_PENDING) {
 			continue;
 		}
-		if ((rc = build_record(st, o)) != 0) {
+		if ((rc = build_record(st, o, NULL)) != 0) {
 			return rc;
 		}
 	}

@@ -16,6 +16,16 @@ struct dz_build_opts {
 	 */
 	uint32_t (*serial)(const char *zone_name, uint32_t spec_serial,
 			   void *arg);
+	/*
+	 * Optional, preferred over serial: the same with a hash of the
+	 * zone's content (every RR with its owner, type, TTL and rdata, the
+	 * apex from the spec; the SOA serial left out). Equal content gives
+	 * an equal hash across runs, so the caller can tell whether a zone
+	 * changed since it last served it. Called once per served zone per
+	 * build, after its records are in (serial_arg is passed to both).
+	 */
+	uint32_t (*content_serial)(const char *zone_name, uint32_t spec_serial,
+				   uint64_t content_hash, void *arg);
 	void *serial_arg;
 };
 

@@ -263,13 +263,18 @@ int dz_kind_name_node(struct dz_kind_ctx *ctx, const struct dz_ynode *node,
 				     field, s, why);
 	}
 	bool at_origin = node->len == 0 || strcmp(s, "@") == 0;
-	/* Without a zone a relative name is meaningless: no warning. */
-	if ((flags & DZ_DNAME_F_RELATIVE) && !at_origin &&
-	    ctx->origin != NULL) {
-		dz_dname_to_text(out, text, sizeof(text));
-		dz_kind_warn(ctx, node,
-			     "%s '%s' has no trailing dot: served as %s",
-			     field, s, text);
+	/* The likely mistake (MANIFESTS.md): say what is served, or, for a
+	 * record in no zone yet, that it will depend on the zone. */
+	if ((flags & DZ_DNAME_F_RELATIVE) && !at_origin) {
+		if (ctx->origin != NULL) {
+			dz_dname_to_text(out, text, sizeof(text));
+			dz_kind_warn(ctx, node, "%s '%s' has no trailing dot: "
+				     "served as %s", field, s, text);
+		} else {
+			dz_kind_warn(ctx, node, "%s '%s' has no trailing dot: "
+				     "it is relative to the zone the record "
+				     "joins", field, s);
+		}
 	}
 	if (flags & DZ_DNAME_F_NONHOST) {
 		dz_kind_warn(ctx, node,

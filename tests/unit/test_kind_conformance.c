@@ -33,6 +33,24 @@ static const struct seed seeds[] = {
 	  2 },
 	{ "MXRecord", "priority: 10\nmailServer: mail.example.com.\n", 1 },
 	{ "MXRecord", "priority: 65535\nmailServer: mx\n", 1 },
+	{ "CNAMERecord", "target: www.example.com.\n", 1 },
+	{ "CNAMERecord", "target: blog\n", 1 },
+	{ "TXTRecord", "text: [\"v=spf1 mx -all\", \"say \\\"hi\\\" \\\\ bye\"]\n",
+	  1 },
+	{ "TXTRecord", "text: \"caf\\u00e9\\ttab\"\n", 1 },
+	{ "TXTRecord", "text: [\"\", \"x\"]\n", 1 },
+	{ "NSRecord", "nameserver: ns1.example.net.\n", 1 },
+	{ "NSRecord", "nameserver: ns2\n", 1 },
+	{ "SRVRecord", "priority: 10\nweight: 60\nport: 8080\n"
+	  "target: server1.example.com.\n", 1 },
+	{ "SRVRecord", "priority: 0\nweight: 0\nport: 0\ntarget: .\n", 1 },
+	{ "CAARecord", "flags: 0\ntag: issue\nvalue: letsencrypt.org\n", 1 },
+	{ "CAARecord", "flags: 128\ntag: iodef\n"
+	  "value: mailto:security@example.com\n", 1 },
+	{ "CAARecord", "flags: 0\ntag: issue\n"
+	  "value: \"ca.example.net; account=\\\"230123\\\"\"\n", 1 },
+	{ "CAARecord", "flags: 0\ntag: issuewild\nvalue: \";\"\n", 1 },
+	{ "PTRRecord", "target: host10.example.com.\n", 1 },
 };
 
 static const struct seed *seed_for(const char *kind, size_t from)

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* dropzonectl.c -- the operator's tool: check a manifest directory. */
+/* dropzonectl.c -- the operator's tool: check, status, wait. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "manifest/load.h"
 #include "plugin/plugin.h"
@@ -23,7 +28,8 @@ enum {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: dropzonectl [--help] [--version] COMMAND [ARGS]\n"
+		"usage: dropzonectl [--help] [--version] [--state-dir DIR] "
+		"COMMAND [ARGS]\n"
 		"\n"
 		"commands:\n"
 		"  check [--plugin-dir DIR] DIR\n"
@@ -31,6 +37,14 @@ static void usage(FILE *out)
 		"      serving them; print every problem as\n"
 		"      FILE:LINE:COL: error|warning: MESSAGE on stdout and a\n"
 		"      summary on stderr; exit 1 on any error, else 0\n"
+		"  status [KIND/NAME [-n NAMESPACE] [-o yaml|json]]\n"
+		"      ask the running dropzoned (control.sock in the state\n"
+		"      dir, default /var/lib/dropzone): every object as a\n"
+		"      table, or one object as kubectl get -o yaml|json\n"
+		"      shows it (without -n: any namespace, if unique)\n"
+		"  wait ZONE --serial N [--timeout SECONDS]\n"
+		"      return once ZONE serves serial N or later (RFC 1982);\n"
+		"      exit 1 after the timeout [60]\n"
 		"\n"
 		"exit status: 0 ok, 1 errors found, 2 usage error\n");
 }
@@ -121,12 +135,206 @@ static int cmd_check(int argc, char **argv)
 	return check_dir(argv[optind]);
 }
 
+static const char *state_dir = "/var/lib/dropzone";
+
+/*
+ * One request to dropzoned's control socket. *body gets the response
+ * after its "OK" line (malloc'd). Returns 0, 1 with the server's "ERR"
+ * message printed, or -1 when dropzoned cannot be reached (printed
+ * unless quiet).
+ */
+static int request(const char *line, char **body, bool quiet)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char buf[4096], *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	ssize_t n;
+	int fd, rc = -1;
+
+	*body = NULL;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/control.sock",
+		 state_dir);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (mem == NULL || fd < 0 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    send(fd, line, strlen(line), MSG_NOSIGNAL) !=
+	    (ssize_t)strlen(line)) {
+		if (!quiet) {
+			fprintf(stderr, "dropzonectl: cannot reach dropzoned "
+				"at '%s': %s\n", sun.sun_path,
+				strerror(errno));
+		}
+		goto out;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		fwrite(buf, 1, (size_t)n, mem);
+	}
+	fclose(mem);
+	mem = NULL;
+	if (strncmp(text, "OK\n", 3) == 0) {
+		*body = strdup(text + 3);
+		rc = *body != NULL ? 0 : -1;
+	} else {
+		fprintf(stderr, "dropzonectl: %s%s",
+			strncmp(text, "ERR ", 4) == 0 ? text + 4 :
+			"no answer from dropzoned\n", "");
+		rc = 1;
+	}
+out:
+	if (mem != NULL) {
+		fclose(mem);
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	free(text);
+	return rc;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"namespace", required_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *ns = "-", *fmt = "yaml";
+	char line[1024], *body, *slash;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "n:o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			ns = optarg;
+			break;
+		case 'o':
+			fmt = optarg;
+			if (strcmp(fmt, "yaml") != 0 &&
+			    strcmp(fmt, "json") != 0) {
+				fprintf(stderr, "dropzonectl: -o '%s': yaml "
+					"or json\n", fmt);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (argc == optind) {
+		snprintf(line, sizeof(line), "status\n");
+	} else {
+		slash = strchr(argv[optind], '/');
+		if (slash == NULL || slash == argv[optind] || slash[1] == '\0' ||
+		    strpbrk(argv[optind], " \t\n") != NULL) {
+			fprintf(stderr, "dropzonectl: '%s': not KIND/NAME\n",
+				argv[optind]);
+			return EXIT_USAGE;
+		}
+		*slash = '\0';
+		snprintf(line, sizeof(line), "get %s %s %s %s\n",
+			 argv[optind], slash + 1, ns, fmt);
+	}
+	rc = request(line, &body, false);
+	if (rc == 0) {
+		fputs(body, stdout);
+	}
+	free(body);
+	return rc == 0 ? EXIT_OK : EXIT_PROBLEMS;
+}
+
+/* RFC 1982: a >= b. */
+static bool serial_ge(uint32_t a, uint32_t b)
+{
+	return a == b || (a > b && a - b < 0x80000000u) ||
+	       (a < b && b - a > 0x80000000u);
+}
+
+static bool parse_u32(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return errno == 0 && end != s && *end == '\0' && s[0] != '-' &&
+	       *v <= max;
+}
+
+static int cmd_wait(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"serial", required_argument, NULL, 's'},
+		{"timeout", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
+	};
+	unsigned long want = 0, timeout = 60, got;
+	bool have = false;
+	struct timespec t0, now, nap = { 0, 20 * 1000 * 1000 };
+	char line[1100], *body;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:t:", opts, NULL)) != -1) {
+		if ((c == 's' && !(have = parse_u32(optarg, UINT32_MAX,
+						    &want))) ||
+		    (c == 't' && !parse_u32(optarg, 86400, &timeout)) ||
+		    (c != 's' && c != 't')) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || !have || strlen(argv[optind]) > 1000 ||
+	    strpbrk(argv[optind], " \t\n") != NULL) {
+		fprintf(stderr, "dropzonectl: wait needs ZONE and --serial N\n");
+		return EXIT_USAGE;
+	}
+	snprintf(line, sizeof(line), "serial %s\n", argv[optind]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		rc = request(line, &body, true);
+		if (rc == 0 && sscanf(body, "%lu", &got) == 1 &&
+		    serial_ge((uint32_t)got, (uint32_t)want)) {
+			printf("%s serves serial %lu\n", argv[optind], got);
+			free(body);
+			return EXIT_OK;
+		}
+		free(body);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= (time_t)timeout) {
+			break;
+		}
+		nanosleep(&nap, NULL);
+	}
+	fprintf(stderr, "dropzonectl: %s does not serve serial %lu after "
+		"%lu s\n", argv[optind], want, timeout);
+	return EXIT_PROBLEMS;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
 
 	/* Loader internals log at info; the diagnostics are what we show. */
 	dz_log_init(DZ_LOG_WARN, false);
+	while (argc >= 3 && (strcmp(argv[1], "--state-dir") == 0 ||
+			     strcmp(argv[1], "-s") == 0)) {
+		state_dir = argv[2];
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc >= 2 && strncmp(argv[1], "--state-dir=", 12) == 0) {
+		state_dir = argv[1] + 12;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -143,6 +351,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "check") == 0) {
 		return cmd_check(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "status") == 0) {
+		return cmd_status(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "wait") == 0) {
+		return cmd_wait(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "dropzonectl: unknown command '%s'\n", cmd);
 	usage(stderr);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* set.h -- the manifest set: the files served now, updated by batches. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "manifest/load.h"
+#include "util/diag.h"
+#include "zone/build.h"
+#include "zone/snapshot.h"
+
+/*
+ * The set holds, for every manifest file below the root (by its path
+ * relative to the root), the version whose objects are served, and the
+ * newest version when that one was rejected. Changes are collected with
+ * dz_mset_touch() / dz_mset_touch_tree() and applied together by
+ * dz_mset_apply(), which re-reads only the touched files.
+ *
+ * The rule that keeps good data in service ("last good"):
+ *  - A file that now fails to load (YAML syntax error, unreadable, over
+ *    a limit) keeps its previous version in service; the new version is
+ *    kept as "rejected" for its diagnostics.
+ *  - A file that loads, but in which some object now ends ReconcileFailed
+ *    (a load or build error of the object itself), is rejected as a whole
+ *    when its previous version had no failed object: the previous version
+ *    stays in service. Whole files, not single objects: a file is the unit
+ *    that is loaded, and mixing objects of two versions of one file would
+ *    serve a state that never existed on disk.
+ *  - Otherwise the new version is served (a new file, or a file that was
+ *    not clean before, is served with whatever of it is valid).
+ *  - While a file is rejected, every object of the served version reports
+ *    ReconcileFailed with the new version's first error (file:line:col)
+ *    and "last good version still served"; once the file is fixed its
+ *    objects report their own status again.
+ *  - A file that is gone (deleted, renamed away, no longer a manifest
+ *    name) leaves the set with everything it served.
+ * Single-threaded: only the main loop uses a set.
+ */
+struct dz_mset;
+
+/* Empty set for the directory root (copied). NULL on OOM. */
+struct dz_mset *dz_mset_new(const char *root);
+
+/* Free the set and every file in it. NULL is a no-op. */
+void dz_mset_free(struct dz_mset *s);
+
+/* The root directory, as given. */
+const char *dz_mset_root(const struct dz_mset *s);
+
+/*
+ * True when rel (relative to the root) can name a manifest: every
+ * component is non-empty and does not start with '.', and the last ends
+ * in .yaml or .yml.
+ */
+bool dz_mset_is_manifest_name(const char *rel);
+
+/* Mark one file (rel to the root) for re-reading. 0 or DZ_ENOMEM. */
+int dz_mset_touch(struct dz_mset *s, const char *rel);
+
+/*
+ * Mark a whole subtree: every file of the set below prefix ("" for the
+ * root) and every manifest file now found there (dz_manifest_list).
+ * A missing directory only marks the set's files (they will leave).
+ * Listing problems go to diags. 0 or DZ_ENOMEM.
+ */
+int dz_mset_touch_tree(struct dz_mset *s, const char *prefix,
+		       struct dz_diags *diags);
+
+/* Number of files marked and not yet applied. */
+size_t dz_mset_pending(const struct dz_mset *s);
+
+/* What one dz_mset_apply() did. */
+struct dz_mset_stats {
+	size_t files;       /* files re-read (loaded or found gone) */
+	size_t loaded;      /* of which new versions now served */
+	size_t rejected;    /* of which rejected (last good kept) */
+	size_t removed;     /* of which gone */
+	size_t builds;      /* dz_build runs (2 when a file was rejected) */
+};
+
+/*
+ * Apply the marked changes: re-read the marked files, then build a
+ * snapshot over the whole set with opts (every zone is rebuilt; the
+ * unchanged files are not re-read), following the rule above.
+ * [out] out: the new snapshot (reference count 1) for the caller to
+ *       publish; NULL when nothing was marked.
+ * [out] stats: may be NULL.
+ * Problems of the re-read files are logged by the caller from the set.
+ * Returns 0 or DZ_ENOMEM (then the set may hold some new versions, but
+ * no snapshot is returned: the served one stays).
+ */
+int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
+		  struct dz_mset_stats *stats, struct dz_snapshot **out);
+
+/* Files in the set, sorted by rel path. */
+size_t dz_mset_count(const struct dz_mset *s);
+/* The served version of file i (its objects carry the last build's
+ * status). */
+struct dz_mfile *dz_mset_served(const struct dz_mset *s, size_t i);
+/* The rejected newer version of file i, or NULL. */
+const struct dz_mfile *dz_mset_rejected(const struct dz_mset *s, size_t i);
+
+/*
+ * Every served file, in rel order, for dz_build_collect_diags() and the
+ * like (borrowed array, valid until the next apply).
+ */
+struct dz_mfile *const *dz_mset_files(const struct dz_mset *s, size_t *n);
+
+/*
+ * The diagnostics of the files re-read by the last apply: what a reload
+ * logs (served files: file, load and build problems; rejected files:
+ * their own problems). Appended to out.
+ */
+void dz_mset_collect_changed(const struct dz_mset *s, struct dz_diags *out);

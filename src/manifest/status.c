@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: MIT */
+/* status.c -- every object's status, the way kubectl shows it. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "manifest/status.h"
+#include "manifest/yaml.h"
+#include "util/dname.h"
+#include "util/errcode.h"
+#include "zone/zone.h"
+
+/* One object's remembered state. */
+struct sobj {
+	char *key;                 /* "kind\0ns\0name", owned */
+	const char *kind, *ns, *name; /* into key */
+	const struct dz_object *o; /* served now (valid until next update) */
+	uint64_t spec_hash;
+	uint64_t generation;
+	time_t created, transition;
+	bool ready;
+	size_t seq;                /* order in the set: first one wins */
+};
+
+struct dz_status {
+	struct sobj *v;            /* sorted by kind, ns, name */
+	size_t n;
+	const struct dz_snapshot *snap; /* the caller keeps it alive */
+};
+
+struct dz_status *dz_status_new(void)
+{
+	return calloc(1, sizeof(struct dz_status));
+}
+
+static void free_all(struct sobj *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+	}
+	free(v);
+}
+
+void dz_status_free(struct dz_status *st)
+{
+	if (st == NULL) {
+		return;
+	}
+	free_all(st->v, st->n);
+	free(st);
+}
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* FNV-1a over the tree: types, scalars, keys, in file order. */
+static uint64_t hash_node(uint64_t h, const struct dz_ynode *n)
+{
+	uint8_t t;
+
+	if (n == NULL) {
+		return hash_bytes(h, "", 1);
+	}
+	t = (uint8_t)n->type;
+	h = hash_bytes(h, &t, 1);
+	switch (n->type) {
+	case DZ_YNODE_SCALAR:
+		return hash_bytes(h, n->u.str, strlen(n->u.str) + 1);
+	case DZ_YNODE_SEQ:
+		for (size_t i = 0; i < n->len; i++) {
+			h = hash_node(h, n->u.items[i]);
+		}
+		return hash_bytes(h, "]", 1);
+	case DZ_YNODE_MAP:
+		for (size_t i = 0; i < n->len; i++) {
+			h = hash_node(h, n->u.pairs[i].key);
+			h = hash_node(h, n->u.pairs[i].value);
+		}
+		return hash_bytes(h, "}", 1);
+	}
+	return h;
+}
+
+static int key_cmp3(const char *k1, const char *n1, const char *m1,
+		    const char *k2, const char *n2, const char *m2)
+{
+	int c;
+
+	if ((c = strcmp(k1, k2)) != 0 || (c = strcmp(n1, n2)) != 0) {
+		return c;
+	}
+	return strcmp(m1, m2);
+}
+
+static int sobj_cmp(const void *pa, const void *pb)
+{
+	const struct sobj *a = pa, *b = pb;
+	int c = key_cmp3(a->kind, a->ns, a->name, b->kind, b->ns, b->name);
+
+	if (c != 0) {
+		return c;
+	}
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static const struct sobj *lookup(const struct sobj *v, size_t n,
+				 const struct dz_object *o)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = key_cmp3(v[mid].kind, v[mid].ns, v[mid].name,
+				 o->kind, o->ns, o->name);
+		if (c == 0) {
+			return &v[mid];
+		}
+		if (c < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return NULL;
+}
+
+/* Fill a new entry for o, carrying over what old knew. */
+static int note(struct sobj *e, const struct dz_object *o,
+		const struct sobj *old, size_t seq, time_t now)
+{
+	size_t lk = strlen(o->kind), ln = strlen(o->ns), lm = strlen(o->name);
+
+	e->key = malloc(lk + ln + lm + 3);
+	if (e->key == NULL) {
+		return DZ_ENOMEM;
+	}
+	memcpy(e->key, o->kind, lk + 1);
+	memcpy(e->key + lk + 1, o->ns, ln + 1);
+	memcpy(e->key + lk + ln + 2, o->name, lm + 1);
+	e->kind = e->key;
+	e->ns = e->key + lk + 1;
+	e->name = e->key + lk + ln + 2;
+	e->o = o;
+	e->seq = seq;
+	e->spec_hash = hash_node(0xcbf29ce484222325ULL, o->spec);
+	e->ready = o->reason == DZ_REASON_SUCCEEDED;
+	if (old == NULL) {
+		e->generation = 1;
+		e->created = e->transition = now;
+		return 0;
+	}
+	e->created = old->created;
+	e->generation = old->generation + (old->spec_hash != e->spec_hash);
+	e->transition = old->ready == e->ready ? old->transition : now;
+	return 0;
+}
+
+int dz_status_update(struct dz_status *st, const struct dz_mset *set,
+		     const struct dz_snapshot *snap, time_t now)
+{
+	size_t total = 0, n = 0, k = 0;
+	struct sobj *v;
+
+	for (size_t i = 0; i < dz_mset_count(set); i++) {
+		total += dz_mset_served(set, i)->nobjects;
+	}
+	v = calloc(total + 1, sizeof(*v));
+	if (v == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < dz_mset_count(set); i++) {
+		const struct dz_mfile *f = dz_mset_served(set, i);
+		for (size_t j = 0; j < f->nobjects; j++) {
+			const struct dz_object *o = &f->objects[j];
+			if (note(&v[n], o, lookup(st->v, st->n, o), n,
+				 now) != 0) {
+				free_all(v, n);
+				return DZ_ENOMEM;
+			}
+			n++;
+		}
+	}
+	qsort(v, n, sizeof(*v), sobj_cmp);
+	/* A duplicated identity: the first in path order is the object. */
+	for (size_t i = 0; i < n; i++) {
+		if (k > 0 && key_cmp3(v[k - 1].kind, v[k - 1].ns,
+				      v[k - 1].name, v[i].kind, v[i].ns,
+				      v[i].name) == 0) {
+			free(v[i].key);
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	free_all(st->v, st->n);
+	st->v = v;
+	st->n = k;
+	st->snap = snap;
+	return 0;
+}
+
+/* ---- printing ------------------------------------------------------- */
+
+static void age(time_t secs, char *buf, size_t size)
+{
+	if (secs < 0) {
+		secs = 0;
+	}
+	if (secs < 120) {
+		snprintf(buf, size, "%llds", (long long)secs);
+	} else if (secs < 7200) {
+		snprintf(buf, size, "%lldm", (long long)secs / 60);
+	} else if (secs < 172800) {
+		snprintf(buf, size, "%lldh", (long long)secs / 3600);
+	} else {
+		snprintf(buf, size, "%lldd", (long long)secs / 86400);
+	}
+}
+
+void dz_status_print_table(const struct dz_status *st, FILE *out,
+			   time_t now)
+{
+	size_t wk = 4, wn = 9, wm = 4, wz = 4, wr = 6;
+	char a[32];
+
+	for (size_t i = 0; i < st->n; i++) {
+		const struct sobj *e = &st->v[i];
+		size_t z = strlen(e->o->zone), r;
+		r = strlen(dz_reason_name(e->o->reason));
+		wk = strlen(e->kind) > wk ? strlen(e->kind) : wk;
+		wn = strlen(e->ns) > wn ? strlen(e->ns) : wn;
+		wm = strlen(e->name) > wm ? strlen(e->name) : wm;
+		wz = z > wz ? z : wz;
+		wr = r > wr ? r : wr;
+	}
+	fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
+		(int)wk, "KIND", (int)wn, "NAMESPACE", (int)wm, "NAME",
+		(int)wz, "ZONE", "READY", (int)wr, "REASON", "AGE");
+	for (size_t i = 0; i < st->n; i++) {
+		const struct sobj *e = &st->v[i];
+		age(now - e->created, a, sizeof(a));
+		fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
+			(int)wk, e->kind, (int)wn, e->ns, (int)wm, e->name,
+			(int)wz, e->o->zone[0] ? e->o->zone : "<none>",
+			e->ready ? "True" : "False", (int)wr,
+			dz_reason_name(e->o->reason), a);
+	}
+}
+
+/* A string as a JSON (and YAML double-quoted) literal. */
+static void quote(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			fprintf(out, "\\%c", c);
+		} else if (c == '\n') {
+			fputs("\\n", out);
+		} else if (c == '\t') {
+			fputs("\\t", out);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+		} else {
+			fputc(c, out);
+		}
+	}
+	fputc('"', out);
+}
+
+/* An unquoted scalar that YAML and JSON read as a number or boolean. */
+static bool is_literal(const struct dz_ynode *n)
+{
+	const char *s = n->u.str;
+	char *end;
+
+	if (n->quoted || s[0] == '\0') {
+		return false;
+	}
+	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+		return true;
+	}
+	if (s[0] == '+' || s[0] == '.' || (s[0] == '0' && s[1] != '\0')) {
+		return false;
+	}
+	strtod(s, &end);
+	return *end == '\0';
+}
+
+/* Plain YAML is safe for: letters, digits and -._/@ not at the start. */
+static bool yaml_plain(const char *s)
+{
+	if (s[0] == '\0' || strchr("-.@/", s[0]) != NULL) {
+		return false;
+	}
+	for (const char *c = s; *c != '\0'; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || strchr("-._/@", *c))) {
+			return false;
+		}
+	}
+	return strcmp(s, "true") != 0 && strcmp(s, "false") != 0 &&
+	       strcmp(s, "null") != 0 && strcmp(s, "yes") != 0 &&
+	       strcmp(s, "no") != 0 && strcmp(s, "on") != 0 &&
+	       strcmp(s, "off") != 0 && strtod(s, NULL) == 0 &&
+	       !(s[0] >= '0' && s[0] <= '9');
+}
+
+static void yaml_str(FILE *out, const char *s)
+{
+	if (yaml_plain(s)) {
+		fputs(s, out);
+	} else {
+		quote(out, s);
+	}
+}
+
+static void yaml_scalar(FILE *out, const struct dz_ynode *n)
+{
+	if (is_literal(n)) {
+		fputs(n->u.str, out);
+	} else {
+		yaml_str(out, n->u.str);
+	}
+}
+
+static void indent(FILE *out, int depth)
+{
+	for (int i = 0; i < depth; i++) {
+		fputs("  ", out);
+	}
+}
+
+/* The value after "key:" or "- ": scalars inline, collections below. */
+static void yaml_node(FILE *out, const struct dz_ynode *n, int depth,
+		      bool in_seq);
+
+static void yaml_value(FILE *out, const struct dz_ynode *n, int depth)
+{
+	if (n->type == DZ_YNODE_SCALAR) {
+		fputc(' ', out);
+		yaml_scalar(out, n);
+		fputc('\n', out);
+	} else if (n->len == 0) {
+		fputs(n->type == DZ_YNODE_MAP ? " {}\n" : " []\n", out);
+	} else {
+		fputc('\n', out);
+		yaml_node(out, n, depth, false);
+	}
+}
+
+static void yaml_node(FILE *out, const struct dz_ynode *n, int depth,
+		      bool in_seq)
+{
+	for (size_t i = 0; i < n->len; i++) {
+		/* The first line of a map inside a sequence follows "- ". */
+		if (!(in_seq && i == 0)) {
+			indent(out, depth);
+		}
+		if (n->type == DZ_YNODE_SEQ) {
+			const struct dz_ynode *it = n->u.items[i];
+			fputs("-", out);
+			if (it->type == DZ_YNODE_MAP && it->len > 0) {
+				fputc(' ', out);
+				yaml_node(out, it, depth + 1, true);
+			} else {
+				yaml_value(out, it, depth + 1);
+			}
+			continue;
+		}
+		yaml_str(out, n->u.pairs[i].key->u.str);
+		fputc(':', out);
+		yaml_value(out, n->u.pairs[i].value, depth + 1);
+	}
+}
+
+static void json_node(FILE *out, const struct dz_ynode *n, int depth)
+{
+	if (n == NULL) {
+		fputs("null", out);
+		return;
+	}
+	if (n->type == DZ_YNODE_SCALAR) {
+		if (is_literal(n)) {
+			fputs(n->u.str, out);
+		} else {
+			quote(out, n->u.str);
+		}
+		return;
+	}
+	fputc(n->type == DZ_YNODE_MAP ? '{' : '[', out);
+	for (size_t i = 0; i < n->len; i++) {
+		fprintf(out, "%s\n", i ? "," : "");
+		indent(out, depth + 1);
+		if (n->type == DZ_YNODE_MAP) {
+			quote(out, n->u.pairs[i].key->u.str);
+			fputs(": ", out);
+			json_node(out, n->u.pairs[i].value, depth + 1);
+		} else {
+			json_node(out, n->u.items[i], depth + 1);
+		}
+	}
+	if (n->len > 0) {
+		fputc('\n', out);
+		indent(out, depth);
+	}
+	fputc(n->type == DZ_YNODE_MAP ? '}' : ']', out);
+}
+
+/* What the status section shows, gathered once for both formats. */
+struct view {
+	const struct sobj *e;
+	const struct dz_object *o;
+	const struct dz_ynode *labels;
+	char when[32];
+	char source[300];
+	bool has_zone_info;
+	size_t records;
+	uint32_t serial;
+	const struct dz_diag *warn[32];
+	size_t nwarn;
+};
+
+int dz_status_zone_serial(const struct dz_snapshot *snap, const char *zone,
+			  uint32_t *serial)
+{
+	uint8_t wire[DZ_DNAME_MAX];
+	size_t len;
+	const struct dz_zone *z;
+
+	if (snap == NULL || dz_dname_from_text(zone, strlen(zone), NULL, wire,
+					       &len, NULL, NULL) != 0) {
+		return -ENOENT;
+	}
+	dz_dname_tolower(wire);
+	z = dz_snapshot_find_zone(snap, wire, len);
+	if (z == NULL || !dz_dname_equal(dz_zone_origin(z), wire)) {
+		return -ENOENT;
+	}
+	*serial = dz_zone_serial(z);
+	return 0;
+}
+
+static void add_warns(struct view *v, const struct dz_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->items[i].sev == DZ_SEV_WARNING &&
+		    v->nwarn < sizeof(v->warn) / sizeof(v->warn[0])) {
+			v->warn[v->nwarn++] = &d->items[i];
+		}
+	}
+}
+
+static void view_init(struct view *v, const struct dz_status *st,
+		      const struct sobj *e)
+{
+	const struct dz_object *o = e->o;
+	struct tm tm;
+	char zone[300];
+
+	memset(v, 0, sizeof(*v));
+	v->e = e;
+	v->o = o;
+	v->labels = dz_ynode_get(dz_ynode_get(o->root, "metadata"), "labels");
+	gmtime_r(&e->transition, &tm);
+	strftime(v->when, sizeof(v->when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(v->source, sizeof(v->source), "%s:%u", o->file->rel,
+		 o->line);
+	add_warns(v, &o->diags);
+	add_warns(v, &o->bdiags);
+	if (o->is_zone && o->zone[0] != '\0' && st->snap != NULL) {
+		snprintf(zone, sizeof(zone), "%s.", o->zone);
+		uint8_t wire[DZ_DNAME_MAX];
+		size_t len;
+		if (dz_dname_from_text(zone, strlen(zone), NULL, wire, &len,
+				       NULL, NULL) == 0) {
+			dz_dname_tolower(wire);
+			const struct dz_zone *z = dz_snapshot_find_zone(
+				st->snap, wire, len);
+			if (z != NULL) {
+				v->has_zone_info = true;
+				v->records = dz_zone_rr_count(z);
+				v->serial = dz_zone_serial(z);
+			}
+		}
+	}
+}
+
+static void print_yaml(const struct view *v, FILE *out)
+{
+	const struct dz_object *o = v->o;
+
+	fprintf(out, "apiVersion: %s\nkind: %s\nmetadata:\n", o->api_version,
+		o->kind);
+	fprintf(out, "  generation: %llu\n",
+		(unsigned long long)v->e->generation);
+	if (v->labels != NULL && v->labels->type == DZ_YNODE_MAP) {
+		fputs("  labels:", out);
+		yaml_value(out, v->labels, 2);
+	}
+	fputs("  name: ", out);
+	yaml_str(out, o->name);
+	fputs("\n  namespace: ", out);
+	yaml_str(out, o->ns);
+	fputs("\nspec:", out);
+	if (o->spec != NULL) {
+		yaml_value(out, o->spec, 1);
+	} else {
+		fputs(" {}\n", out);
+	}
+	fputs("status:\n  conditions:\n  - type: Ready\n", out);
+	fprintf(out, "    status: \"%s\"\n    reason: %s\n    message: ",
+		v->e->ready ? "True" : "False", dz_reason_name(o->reason));
+	quote(out, o->message);
+	fprintf(out, "\n    lastTransitionTime: \"%s\"\n", v->when);
+	fprintf(out, "  observedGeneration: %llu\n",
+		(unsigned long long)v->e->generation);
+	if (o->zone[0] != '\0') {
+		fprintf(out, "  zone: %s\n", o->zone);
+	}
+	fprintf(out, "  source: %s\n", v->source);
+	if (v->has_zone_info) {
+		fprintf(out, "  recordCount: %zu\n  serial: %u\n", v->records,
+			v->serial);
+	}
+	if (v->nwarn > 0) {
+		fputs("  warnings:\n", out);
+	}
+	for (size_t i = 0; i < v->nwarn; i++) {
+		fputs("  - ", out);
+		quote(out, v->warn[i]->msg);
+		fputc('\n', out);
+	}
+}
+
+static void print_json(const struct view *v, FILE *out)
+{
+	const struct dz_object *o = v->o;
+
+	fputs("{\n  \"apiVersion\": ", out);
+	quote(out, o->api_version);
+	fputs(",\n  \"kind\": ", out);
+	quote(out, o->kind);
+	fprintf(out, ",\n  \"metadata\": {\n    \"generation\": %llu,\n",
+		(unsigned long long)v->e->generation);
+	if (v->labels != NULL && v->labels->type == DZ_YNODE_MAP) {
+		fputs("    \"labels\": ", out);
+		json_node(out, v->labels, 2);
+		fputs(",\n", out);
+	}
+	fputs("    \"name\": ", out);
+	quote(out, o->name);
+	fputs(",\n    \"namespace\": ", out);
+	quote(out, o->ns);
+	fputs("\n  },\n  \"spec\": ", out);
+	json_node(out, o->spec, 1);
+	fprintf(out, ",\n  \"status\": {\n    \"conditions\": [\n      {\n"
+		"        \"type\": \"Ready\",\n        \"status\": \"%s\",\n"
+		"        \"reason\": \"%s\",\n        \"message\": ",
+		v->e->ready ? "True" : "False", dz_reason_name(o->reason));
+	quote(out, o->message);
+	fprintf(out, ",\n        \"lastTransitionTime\": \"%s\"\n      }\n"
+		"    ],\n    \"observedGeneration\": %llu,\n", v->when,
+		(unsigned long long)v->e->generation);
+	if (o->zone[0] != '\0') {
+		fputs("    \"zone\": ", out);
+		quote(out, o->zone);
+		fputs(",\n", out);
+	}
+	if (v->has_zone_info) {
+		fprintf(out, "    \"recordCount\": %zu,\n    \"serial\": %u,\n",
+			v->records, v->serial);
+	}
+	fputs("    \"warnings\": [", out);
+	for (size_t i = 0; i < v->nwarn; i++) {
+		fputs(i ? ", " : "", out);
+		quote(out, v->warn[i]->msg);
+	}
+	fputs("],\n    \"source\": ", out);
+	quote(out, v->source);
+	fputs("\n  }\n}\n", out);
+}
+
+int dz_status_print_object(const struct dz_status *st, const char *kind,
+			   const char *name, const char *ns,
+			   enum dz_status_format fmt, FILE *out)
+{
+	const struct sobj *found = NULL;
+	struct view v;
+
+	for (size_t i = 0; i < st->n; i++) {
+		const struct sobj *e = &st->v[i];
+		if (strcasecmp(e->kind, kind) != 0 ||
+		    strcmp(e->name, name) != 0 ||
+		    (ns != NULL && ns[0] != '\0' && strcmp(e->ns, ns) != 0)) {
+			continue;
+		}
+		if (found != NULL) {
+			return -EEXIST;
+		}
+		found = e;
+	}
+	if (found == NULL) {
+		return -ENOENT;
+	}
+	view_init(&v, st, found);
+	if (fmt == DZ_STATUS_JSON) {
+		print_json(&v, out);
+	} else {
+		print_yaml(&v, out);
+	}
+	return 0;
+}

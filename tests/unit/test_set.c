@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/* test_set.c -- the manifest set: batches, last good version, removal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "manifest/set.h"
+#include "util/dname.h"
+#include "zone/build.h"
+#include "zone/snapshot.h"
+#include "zone/zone.h"
+
+#define ZONE \
+	"apiVersion: bindy.firestoned.io/v1beta1\nkind: DNSZone\n" \
+	"metadata: {name: z, namespace: t}\n" \
+	"spec:\n  zoneName: example.com\n" \
+	"  soaRecord: {primaryNs: ns1.example.com., adminEmail: " \
+	"h.example.com., serial: 1, refresh: 3600, retry: 600, " \
+	"expire: 604800, negativeTtl: 300}\n" \
+	"  nameServers: [{hostname: ns1.example.com., ipv4Address: " \
+	"192.0.2.53}]\n" \
+	"  recordsFrom: [{selector: {matchLabels: {zone: example.com}}}]\n"
+
+/* An ARecord NAME -> ADDR in example.com. */
+#define AREC(name, addr) \
+	"apiVersion: bindy.firestoned.io/v1beta1\nkind: ARecord\n" \
+	"metadata: {name: " name ", namespace: t, labels: " \
+	"{zone: example.com}}\n" \
+	"spec: {name: " name ", ipv4Addresses: [\"" addr "\"]}\n"
+
+struct fx {
+	char dir[64];
+	struct dz_mset *set;
+	struct dz_snapshot *snap;
+	struct dz_mset_stats st;
+};
+
+static struct fx fx;
+
+static void put(const char *rel, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", fx.dir, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(dz_mset_touch(fx.set, rel), 0);
+}
+
+static void del(const char *rel)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", fx.dir, rel);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(dz_mset_touch(fx.set, rel), 0);
+}
+
+static void apply(void)
+{
+	dz_snapshot_unref(fx.snap);
+	fx.snap = NULL;
+	assert_int_equal(dz_mset_apply(fx.set, NULL, &fx.st, &fx.snap), 0);
+	assert_non_null(fx.snap);
+}
+
+/* Number of A RRs at NAME.example.com (0 when no such node). */
+static size_t count_a(const char *name)
+{
+	uint8_t wire[DZ_DNAME_MAX];
+	char text[128];
+	size_t len;
+
+	snprintf(text, sizeof(text), "%s.example.com.", name);
+	assert_int_equal(dz_dname_from_text(text, strlen(text), NULL, wire,
+					    &len, NULL, NULL), 0);
+	dz_dname_tolower(wire);
+	const struct dz_zone *z = dz_snapshot_find_zone(fx.snap, wire, len);
+	assert_non_null(z);
+	const struct dz_node *n = dz_zone_lookup(z, wire, len);
+	return n != NULL && dz_node_rrset(n, 1) != NULL;
+}
+
+static const struct dz_object *object(const char *rel, size_t k)
+{
+	for (size_t i = 0; i < dz_mset_count(fx.set); i++) {
+		const struct dz_mfile *f = dz_mset_served(fx.set, i);
+		if (strcmp(f->rel, rel) == 0) {
+			assert_true(k < f->nobjects);
+			return &f->objects[k];
+		}
+	}
+	fail_msg("no file %s", rel);
+	return NULL;
+}
+
+static const struct dz_mfile *rejected(const char *rel)
+{
+	for (size_t i = 0; i < dz_mset_count(fx.set); i++) {
+		if (strcmp(dz_mset_served(fx.set, i)->rel, rel) == 0) {
+			return dz_mset_rejected(fx.set, i);
+		}
+	}
+	fail_msg("no file %s", rel);
+	return NULL;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&fx, 0, sizeof(fx));
+	snprintf(fx.dir, sizeof(fx.dir), "/tmp/dz-test-set.XXXXXX");
+	assert_non_null(mkdtemp(fx.dir));
+	fx.set = dz_mset_new(fx.dir);
+	assert_non_null(fx.set);
+	put("zone.yaml", ZONE);
+	put("www.yaml", AREC("www", "192.0.2.1"));
+	apply();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	dz_snapshot_unref(fx.snap);
+	dz_mset_free(fx.set);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx.dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+static void test_set_first_load(void **state)
+{
+	(void)state;
+	assert_int_equal(fx.st.files, 2);
+	assert_int_equal(fx.st.loaded, 2);
+	assert_int_equal(fx.st.builds, 1);
+	assert_int_equal(dz_mset_count(fx.set), 2);
+	assert_true(count_a("www"));
+	assert_int_equal(object("www.yaml", 0)->reason, DZ_REASON_SUCCEEDED);
+}
+
+static void test_set_nothing_pending(void **state)
+{
+	struct dz_snapshot *s = (void *)1;
+
+	(void)state;
+	assert_int_equal(dz_mset_pending(fx.set), 0);
+	assert_int_equal(dz_mset_apply(fx.set, NULL, NULL, &s), 0);
+	assert_null(s);
+}
+
+static void test_set_rereads_only_touched(void **state)
+{
+	const struct dz_mfile *zone = object("zone.yaml", 0)->file;
+
+	(void)state;
+	put("www.yaml", AREC("www", "192.0.2.2"));
+	put("www.yaml", AREC("www", "192.0.2.2")); /* twice: read once */
+	apply();
+	assert_int_equal(fx.st.files, 1);
+	assert_ptr_equal(object("zone.yaml", 0)->file, zone);
+}
+
+static void test_set_syntax_error_keeps_last_good(void **state)
+{
+	(void)state;
+	put("www.yaml", "apiVersion: [\n");
+	apply();
+	assert_int_equal(fx.st.rejected, 1);
+	assert_int_equal(fx.st.loaded, 0);
+	assert_true(count_a("www"));
+	assert_non_null(rejected("www.yaml"));
+	const struct dz_object *o = object("www.yaml", 0);
+	assert_int_equal(o->reason, DZ_REASON_FAILED);
+	assert_non_null(strstr(o->message, "www.yaml:2:1: yaml syntax"));
+	assert_non_null(strstr(o->message, "last good version still served"));
+	/* Fixed: the new version, its own status again. */
+	put("www.yaml", AREC("www", "192.0.2.9"));
+	apply();
+	assert_null(rejected("www.yaml"));
+	assert_int_equal(object("www.yaml", 0)->reason, DZ_REASON_SUCCEEDED);
+	assert_int_equal(fx.st.loaded, 1);
+}
+
+static void test_set_invalid_object_keeps_last_good(void **state)
+{
+	(void)state;
+	put("www.yaml", AREC("www", "192.0.2.300") "---\n"
+	    AREC("new", "192.0.2.5"));
+	apply();
+	assert_int_equal(fx.st.builds, 2);
+	assert_int_equal(fx.st.rejected, 1);
+	assert_true(count_a("www"));
+	assert_false(count_a("new")); /* the whole file waits */
+	const struct dz_object *o = object("www.yaml", 0);
+	assert_int_equal(o->reason, DZ_REASON_FAILED);
+	assert_non_null(strstr(o->message, "www.yaml:"));
+	assert_non_null(strstr(o->message, "192.0.2.300"));
+	/* The rejected version keeps its own diagnostics. */
+	const struct dz_mfile *r = rejected("www.yaml");
+	assert_non_null(r);
+	assert_int_equal(r->objects[0].reason, DZ_REASON_FAILED);
+	struct dz_diags d = { 0 };
+	dz_mset_collect_changed(fx.set, &d);
+	assert_true(d.nerrors > 0);
+	dz_diags_clear(&d);
+}
+
+static void test_set_unclean_file_takes_new_version(void **state)
+{
+	(void)state;
+	/* Never clean: a new file with one bad object is served as is. */
+	put("two.yaml", AREC("ok", "192.0.2.7") "---\n"
+	    AREC("bad", "192.0.2.300"));
+	apply();
+	assert_int_equal(fx.st.builds, 1);
+	assert_true(count_a("ok"));
+	assert_int_equal(object("two.yaml", 1)->reason, DZ_REASON_FAILED);
+	/* Still not clean: the newer version replaces it. */
+	put("two.yaml", AREC("ok2", "192.0.2.8") "---\n"
+	    AREC("bad", "192.0.2.301"));
+	apply();
+	assert_int_equal(fx.st.builds, 1);
+	assert_true(count_a("ok2"));
+	assert_false(count_a("ok"));
+}
+
+static void test_set_new_broken_file(void **state)
+{
+	(void)state;
+	put("bad.yaml", "apiVersion: [\n");
+	apply();
+	assert_int_equal(fx.st.loaded, 1);
+	assert_int_equal(dz_mset_count(fx.set), 3);
+	assert_null(rejected("bad.yaml"));
+	assert_true(count_a("www"));
+}
+
+static void test_set_delete(void **state)
+{
+	(void)state;
+	del("www.yaml");
+	apply();
+	assert_int_equal(fx.st.removed, 1);
+	assert_int_equal(dz_mset_count(fx.set), 1);
+	assert_false(count_a("www"));
+	/* Deleting a rejected file drops both versions. */
+	put("www.yaml", AREC("www", "192.0.2.1"));
+	apply();
+	put("www.yaml", "apiVersion: [\n");
+	apply();
+	del("www.yaml");
+	apply();
+	assert_int_equal(dz_mset_count(fx.set), 1);
+	/* Touching a file that never existed is harmless. */
+	assert_int_equal(dz_mset_touch(fx.set, "nope.yaml"), 0);
+	apply();
+	assert_int_equal(fx.st.removed, 0);
+}
+
+static void test_set_touch_tree(void **state)
+{
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sub", fx.dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/sub/a.yaml", fx.dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(AREC("suba", "192.0.2.11"), f);
+	fclose(f);
+	assert_int_equal(dz_mset_touch_tree(fx.set, "sub", NULL), 0);
+	apply();
+	assert_int_equal(fx.st.files, 1);
+	assert_true(count_a("suba"));
+	/* The directory gone: its files leave, others stay. */
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/sub", fx.dir);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(dz_mset_touch_tree(fx.set, "sub", NULL), 0);
+	apply();
+	assert_int_equal(fx.st.removed, 1);
+	assert_false(count_a("suba"));
+	assert_true(count_a("www"));
+	/* The whole tree: everything re-read. */
+	assert_int_equal(dz_mset_touch_tree(fx.set, "", NULL), 0);
+	apply();
+	assert_int_equal(fx.st.files, 2);
+}
+
+static void test_set_manifest_names(void **state)
+{
+	static const struct { const char *rel; bool ok; } v[] = {
+		{ "a.yaml", true }, { "a.yml", true }, { "d/e/a.yaml", true },
+		{ ".a.yaml", false }, { "d/.a.yaml", false },
+		{ ".d/a.yaml", false }, { "..data/a.yaml", false },
+		{ "a.yaml~", false }, { ".a.yaml.swp", false },
+		{ "4913", false }, { ".yaml", false }, { "a.txt", false },
+		{ "d//a.yaml", false }, { "/a.yaml", false }, { "", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (dz_mset_is_manifest_name(v[i].rel) != v[i].ok) {
+			fail_msg("'%s': want %d", v[i].rel, v[i].ok);
+		}
+	}
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_set_first_load),
+		T(test_set_nothing_pending),
+		T(test_set_rereads_only_touched),
+		T(test_set_syntax_error_keeps_last_good),
+		T(test_set_invalid_object_keeps_last_good),
+		T(test_set_unclean_file_takes_new_version),
+		T(test_set_new_broken_file),
+		T(test_set_delete),
+		T(test_set_touch_tree),
+		T(test_set_manifest_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -12,34 +12,6 @@
 #include "zone/snapshot.h"
 #include "zone/zone.h"
 
-/* A stand-in MX kind for as long as the built-in one has not landed. */
-static int fx_mx_parse(struct dz_kind_ctx *ctx, const struct dz_ynode *spec)
-{
-	(void)ctx;
-	(void)spec;
-	return 0;
-}
-
-static int fx_mx_compare(const uint8_t *a, size_t alen, const uint8_t *b,
-			 size_t blen)
-{
-	(void)alen;
-	(void)blen;
-	return (int)dz_wire_get_u16(a) - (int)dz_wire_get_u16(b);
-}
-
-static const struct dz_kind fx_mx = {
-	.abi = DZ_KIND_ABI,
-	.name = "TestMXRecord",
-	.type_name = "MX",
-	.rrtype = 15,
-	.name_offset = 2,
-	.flags = DZ_KIND_F_NAME | DZ_KIND_F_COMPRESS | DZ_KIND_F_ADDITIONAL |
-		 DZ_KIND_F_ROTATE,
-	.parse = fx_mx_parse,
-	.compare = fx_mx_compare,
-};
-
 /* Add one RR given as zone-file text; 0 or the builder's status. */
 static int fx_add(struct dz_zone_builder *b, const char *text)
 {
@@ -221,10 +193,7 @@ static struct dz_snapshot *fx_snapshot(void)
 	struct dz_snapshot *s;
 	struct dz_zone *com, *net;
 
-	if (dz_kind_lookup_type(15) == NULL) {
-		dz_kind_register(&fx_mx);
-	}
-	s = dz_snapshot_new();
+	s = dz_snapshot_new(); /* MX: the built-in kind (plugin/mx.c) */
 	com = fx_zone("example.com.", fx_com, true);
 	net = fx_zone("example.net.", fx_net, false);
 	if (s == NULL || com == NULL || net == NULL ||

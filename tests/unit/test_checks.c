@@ -18,65 +18,12 @@
 #include "zone/checks.h"
 #include "zone/snapshot.h"
 #include "zone/zone.h"
+#include "buildtest.h"
 
 enum { T_A = 1, T_NS = 2, T_CNAME = 5, T_SOA = 6, T_MX = 15, T_TXT = 16 };
 
 /* ---- fixture: files from buffers, one build ----------------------------- */
 
-#define MAXF 8
-
-static struct {
-	struct dz_mfile *files[MAXF];
-	size_t n;
-	struct dz_snapshot *snap;
-} fx;
-
-static int setup(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < fx.n; i++) {
-		dz_mfile_free(fx.files[i]);
-	}
-	dz_snapshot_unref(fx.snap);
-	return 0;
-}
-
-static void add_file(const char *rel, const char *yaml)
-{
-	assert_true(fx.n < MAXF);
-	fx.files[fx.n] = dz_mfile_load_buffer(yaml, strlen(yaml), rel);
-	assert_non_null(fx.files[fx.n]);
-	fx.n++;
-}
-
-static void build(void)
-{
-	dz_snapshot_unref(fx.snap);
-	fx.snap = dz_build(fx.files, fx.n, NULL);
-	assert_non_null(fx.snap);
-}
-
-static struct dz_object *obj(const char *kind, const char *name)
-{
-	for (size_t i = 0; i < fx.n; i++) {
-		for (size_t j = 0; j < fx.files[i]->nobjects; j++) {
-			struct dz_object *o = &fx.files[i]->objects[j];
-			if (strcmp(o->kind, kind) == 0 &&
-			    strcmp(o->name, name) == 0) {
-				return o;
-			}
-		}
-	}
-	fail_msg("no object %s %s", kind, name);
-	return NULL;
-}
 
 static void expect_status(const char *kind, const char *name,
 			  enum dz_reason r, const char *msg_part)
@@ -163,7 +110,7 @@ static void test_cname_alone_is_served(void **state)
 	(void)state;
 	add_file("zone.yaml", ZONE);
 	add_file("c.yaml", CNAME("blog", "blog", "www.example.net."));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "blog", DZ_REASON_SUCCEEDED,
 		      "CNAME record added to zone example.com");
 	assert_true(served("blog.example.com.", T_CNAME));
@@ -176,7 +123,7 @@ static void test_cname_at_apex(void **state)
 	add_file("zone.yaml", ZONE);
 	add_file("c.yaml", CNAME("apex", "\"@\"", "www.example.net.") "---\n"
 		 A_REC("www", "www", "192.0.2.1"));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "apex", DZ_REASON_FAILED,
 		      "c.yaml:8:9: CNAME at the zone apex is not allowed "
 		      "(RFC 1034 3.6.2)");
@@ -197,7 +144,7 @@ static void test_cname_beside_a(void **state)
 	add_file("zone.yaml", ZONE);
 	add_file("a.yaml", CNAME("blog-cname", "blog", "www.example.net."));
 	add_file("b.yaml", A_REC("blog-a", "blog", "192.0.2.7"));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "blog-cname", DZ_REASON_FAILED,
 		      "a.yaml:8:9: CNAME 'blog.example.com.' beside other data "
 		      "(A at the same name): see ARecord default/blog-a in "
@@ -219,7 +166,7 @@ static void test_cname_beside_several(void **state)
 		 MX_REC("mx", "blog", "mail.example.net.") "---\n"
 		 A_REC("a2", "blog", "192.0.2.8") "---\n"
 		 CNAME("c", "BLOG", "www.example.net."));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "c", DZ_REASON_FAILED,
 		      "CNAME 'blog.example.com.' beside other data (A, MX at "
 		      "the same name): see ARecord default/a1 in r.yaml:1");
@@ -236,7 +183,7 @@ static void test_two_cnames(void **state)
 	add_file("a.yaml", CNAME("first", "blog", "www.example.net."));
 	add_file("b.yaml", CNAME("second", "blog", "blog.example.org.") "---\n"
 		 CNAME("same", "blog", "WWW.example.net."));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "first", DZ_REASON_SUCCEEDED, "");
 	/* The same target again is the same RR: it collapses. */
 	expect_status("CNAMERecord", "same", DZ_REASON_SUCCEEDED, "");
@@ -256,7 +203,7 @@ static void test_cname_beside_glue(void **state)
 		 "    - hostname: ns1.example.com.\n"
 		 "      ipv4Address: \"192.0.2.1\"\n");
 	add_file("c.yaml", CNAME("ns1", "ns1", "host.example.net."));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "ns1", DZ_REASON_FAILED,
 		      "CNAME 'ns1.example.com.' beside other data (A at the "
 		      "same name): see DNSZone default/example-com in "
@@ -272,7 +219,7 @@ static void test_cname_beside_delegation(void **state)
 	add_file("zone.yaml", ZONE);
 	add_file("c.yaml", NS_REC("sub-ns", "sub", "ns.sub.example.com.")
 		 "---\n" CNAME("sub-c", "sub", "elsewhere.example.net."));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "sub-c", DZ_REASON_FAILED,
 		      "(NS at the same name)");
 	assert_true(served("sub.example.com.", T_NS));
@@ -286,7 +233,7 @@ static void test_cname_neighbours_are_fine(void **state)
 	add_file("c.yaml", CNAME("c", "blog", "www.example.net.") "---\n"
 		 A_REC("below", "x.blog", "192.0.2.1") "---\n"
 		 A_REC("other", "blog2", "192.0.2.2"));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "c", DZ_REASON_SUCCEEDED, "");
 	expect_status("ARecord", "below", DZ_REASON_SUCCEEDED, "");
 	expect_status("ARecord", "other", DZ_REASON_SUCCEEDED, "");
@@ -302,8 +249,8 @@ static void test_cname_diags_and_rebuild(void **state)
 	add_file("zone.yaml", ZONE);
 	add_file("c.yaml", CNAME("c", "blog", "www.example.net.") "---\n"
 		 A_REC("a", "blog", "192.0.2.1"));
-	build();
-	build();
+	build(NULL);
+	build(NULL);
 	assert_int_equal(obj("CNAMERecord", "c")->bdiags.nerrors, 1);
 	dz_build_collect_diags(fx.files, fx.n, &d);
 	assert_int_equal(d.nerrors, 1);
@@ -314,7 +261,7 @@ static void test_cname_diags_and_rebuild(void **state)
 	fx.n = 1;
 	add_file("c.yaml", CNAME("c", "blog", "www.example.net.") "---\n"
 		 A_REC("a", "www", "192.0.2.1"));
-	build();
+	build(NULL);
 	expect_status("CNAMERecord", "c", DZ_REASON_SUCCEEDED, "");
 	assert_int_equal(obj("CNAMERecord", "c")->bdiags.n, 0);
 }
@@ -326,7 +273,7 @@ static void test_broken_record_is_not_data(void **state)
 	add_file("zone.yaml", ZONE);
 	add_file("c.yaml", CNAME("c", "blog", "www.example.net.") "---\n"
 		 A_REC("bad", "blog", "192.0.2.300"));
-	build();
+	build(NULL);
 	expect_status("ARecord", "bad", DZ_REASON_FAILED, "192.0.2.300");
 	expect_status("CNAMERecord", "c", DZ_REASON_SUCCEEDED, "");
 }

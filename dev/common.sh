@@ -16,7 +16,7 @@ DZ_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 DZ_PACKAGES="build-essential autoconf automake libtool pkg-config
 libevent-dev libldns-dev libyaml-dev libcmocka-dev liburcu-dev libjson-c-dev
-dnsutils ldnsutils"
+dnsutils ldnsutils iproute2"
 
 dz_step()
 {

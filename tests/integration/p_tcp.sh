@@ -9,6 +9,12 @@ H=$(hdr 0x1234 0 1 0 0 0)
 M="$H$(quest www.example.com 1)"          # 33 octets
 frame() { printf '%04x%s' $((${#1} / 2)) "$1"; }
 
+# True when at least $1 TCP connections to the server are established.
+conns_at_least()
+{
+	[ "$(ss -Htn state established "( sport = :$PORT )" | wc -l)" -ge "$1" ]
+}
+
 # Idle connections run in the background while the rest goes on: one
 # that never sends a byte must be closed within 15 s (idle timeout 10 s),
 # and 20 of them must not keep new clients out.
@@ -19,7 +25,7 @@ for i in $(seq 1 20); do
 	dz -t -c 15000 >"$tmp/idle.$i.out" 2>&1 &
 	idlers+=($!)
 done
-sleep 0.5
+wait_for conns_at_least 21 || fail "the 21 idle clients did not connect"
 
 out=$(dz -t -q www.example.com A -q a40.example.com A \
 	-q nope.example.com A -q a100.example.com A -q www.example.org A)
@@ -45,7 +51,7 @@ p_alive "pipelining"
 dz -t -r -w 1000 -c 15000 \
 	"0064$(printf '%s' "$M" | cut -c1-40)" >"$tmp/liar.out" 2>&1 &
 liar=$!
-sleep 0.3
+wait_for conns_at_least 22 || fail "the lying client did not connect"
 p_alive "a lying length prefix (UDP)"
 p_check "new TCP connection while a liar waits" \
 	'^rcode=NOERROR id=[0-9]+ flags=qr,aa qd=1 an=1 ' \
@@ -75,7 +81,7 @@ hostile "length 1 then close" '^(noresponse|closed)$' -t -r -w 500 0001
 # answered or closed, and never blocks anyone else meanwhile.
 dz -t -s 300 -w 3000 -q www.example.com A >"$tmp/slow.out" 2>&1 &
 slow=$!
-sleep 0.5
+wait_for conns_at_least 1 || fail "the slow client did not connect"
 for i in 1 2 3 4 5 6; do
 	# dig's own 1 s timeout (no retry) is the bound: a server blocked
 	# by the slow client would miss it. No wall-clock check on top:

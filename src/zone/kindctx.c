@@ -153,6 +153,30 @@ static const struct dz_ynode *field_node(const struct dz_ynode *spec,
 	return n;
 }
 
+/*
+ * The scalar node of spec.<field>, checked once for every getter: *n is
+ * NULL when the field is absent and optional; a missing required field or
+ * a map or list where a scalar (what: "an integer", "a string") belongs
+ * is reported and returns DZ_EMANIFEST.
+ */
+static int scalar_field(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
+			const char *field, bool required, const char *what,
+			const struct dz_ynode **n)
+{
+	*n = field_node(spec, field);
+	if (*n == NULL) {
+		return required ? dz_kind_error(ctx, spec,
+						"missing required field '%s'",
+						field) : 0;
+	}
+	if ((*n)->type != DZ_YNODE_SCALAR) {
+		return dz_kind_error(ctx, *n, "'%s' must be %s, got a %s",
+				     field, what, (*n)->type == DZ_YNODE_MAP ?
+				     "map" : "list");
+	}
+	return 0;
+}
+
 /* Decimal integer with optional sign; *neg for a '-' sign. */
 static bool parse_int(const char *s, uint64_t *v, bool *neg, bool *big)
 {
@@ -186,22 +210,13 @@ int dz_kind_get_uint(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
 		     const char *field, uint64_t min, uint64_t max,
 		     bool required, uint64_t *out)
 {
-	const struct dz_ynode *n = field_node(spec, field);
+	const struct dz_ynode *n;
 	uint64_t v = 0;
 	bool neg, big;
+	int rc = scalar_field(ctx, spec, field, required, "an integer", &n);
 
-	if (n == NULL) {
-		if (required) {
-			return dz_kind_error(ctx, spec,
-					     "missing required field '%s'",
-					     field);
-		}
-		return 0;
-	}
-	if (n->type != DZ_YNODE_SCALAR) {
-		return dz_kind_error(ctx, n, "'%s' must be an integer, got a %s",
-				     field, n->type == DZ_YNODE_MAP ?
-				     "map" : "list");
+	if (rc != 0 || n == NULL) {
+		return rc;
 	}
 	if (!parse_int(n->u.str, &v, &neg, &big)) {
 		return dz_kind_error(ctx, n,
@@ -222,23 +237,14 @@ int dz_kind_get_str(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
 		    const char *field, bool required, const char **out,
 		    const struct dz_ynode **node)
 {
-	const struct dz_ynode *n = field_node(spec, field);
+	const struct dz_ynode *n;
+	int rc = scalar_field(ctx, spec, field, required, "a string", &n);
 
 	if (node != NULL) {
 		*node = n;
 	}
-	if (n == NULL) {
-		if (required) {
-			return dz_kind_error(ctx, spec,
-					     "missing required field '%s'",
-					     field);
-		}
-		return 0;
-	}
-	if (n->type != DZ_YNODE_SCALAR) {
-		return dz_kind_error(ctx, n, "'%s' must be a string, got a %s",
-				     field, n->type == DZ_YNODE_MAP ?
-				     "map" : "list");
+	if (rc != 0 || n == NULL) {
+		return rc;
 	}
 	*out = n->u.str;
 	return 0;

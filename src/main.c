@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "daemon/control.h"
+#include "daemon/http.h"
+#include "daemon/opt.h"
 #include "daemon/listen.h"
 #include "daemon/serials.h"
 #include "daemon/server.h"
@@ -27,11 +29,12 @@
 #include "util/errcode.h"
 #include "util/log.h"
 #include "zone/build.h"
+#include "xfr/xfr.h"
 #include "zone/snapshot.h"
 
 #define LISTEN_MAX 64
 
-/* Settings from the command line, defaults merged in parse_args(). */
+/* Settings (rows of dz_main_opts), defaults merged in parse_args(). */
 struct opts {
 	const char *manifests;
 	const char *state_dir;
@@ -41,6 +44,16 @@ struct opts {
 	unsigned threads;
 	unsigned reload_delay_ms;
 	enum dz_log_level log_level;
+	bool foreground;
+	bool version;
+	bool help;
+};
+
+static struct opts opts = {
+	.manifests = "/etc/dropzone/manifests",
+	.state_dir = "/var/lib/dropzone",
+	.reload_delay_ms = 5,
+	.log_level = DZ_LOG_INFO,
 };
 
 /* What the main loop owns. */
@@ -53,85 +66,102 @@ struct daemon {
 	struct dz_snapshot *snap;  /* our reference to the published one */
 	struct dz_status *status;
 	struct dz_control *control;
+	struct dz_http *http;
 };
 
-static const char usage_text[] =
+static const char usage_head[] =
 "usage: dropzoned [OPTION]...\n"
 "Serve bindy DNS manifests (DNSZone, ARecord, MXRecord, ...) over DNS.\n"
-"\n"
-"  -c, --config FILE      settings file (not supported in this version)\n"
-"  -m, --manifests DIR    manifest directory [/etc/dropzone/manifests]\n"
-"  -l, --listen ADDR:PORT address to serve on, repeatable; IPv6 as\n"
-"                         [::1]:5353 [0.0.0.0:53 and [::]:53]\n"
-"  -s, --state-dir DIR    state directory [/var/lib/dropzone]\n"
-"  -f, --foreground       stay in the foreground (always, for now)\n"
-"  -t, --threads N        worker threads [number of online CPUs]\n"
-"      --log-level LEVEL  error, warning, info or debug [info]\n"
-"  -p, --plugin-dir DIR   load record kind plugins (*.so) from DIR\n"
-"      --reload-delay MS  quiet period after a change in the manifest\n"
-"                         directory before it is applied [5]\n"
-"  -V, --version          print the version and exit\n"
-"  -h, --help             print this help and exit\n"
+"\n";
+
+static const char usage_tail[] =
 "\n"
 "Changes in the manifest directory are served within milliseconds.\n"
 "Signals: SIGHUP rescans the manifests, SIGTERM and SIGINT stop.\n";
 
-static void usage_error(const char *fmt, const char *arg)
+static int set_listen(const char *text, void *ptr, const char **why)
 {
-	fprintf(stderr, "dropzoned: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'dropzoned --help' for more information.\n");
-	exit(2);
-}
-
-static void add_listen(struct opts *o, const char *text)
-{
+	struct opts *o = ptr;
 	struct dz_listen_addr a;
-	const char *why = NULL;
 
-	if (dz_listen_parse(text, &a, &why) != 0) {
-		fprintf(stderr, "dropzoned: --listen '%s': %s\n", text, why);
-		exit(2);
+	if (text == NULL) {
+		o->nlisten = 0;
+		return 0;
+	}
+	if (dz_listen_parse(text, &a, why) != 0) {
+		return -1;
 	}
 	for (size_t i = 0; i < o->nlisten; i++) {
 		if (strcmp(o->listen[i].text, a.text) == 0) {
-			return; /* given twice: one set of sockets */
+			return 0; /* given twice: one set of sockets */
 		}
 	}
 	if (o->nlisten == LISTEN_MAX) {
-		usage_error("--listen: more than %s addresses", "64");
+		*why = "more than 64 addresses";
+		return -1;
 	}
 	o->listen[o->nlisten++] = a;
+	return 0;
 }
 
-static unsigned parse_threads(const char *arg)
+static int set_log_level(const char *text, void *ptr, const char **why)
 {
-	char *end;
-	unsigned long v;
+	int level = dz_log_level_parse(text);
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' ||
-	    v < 1 || v > DZ_SERVER_THREADS_MAX) {
-		usage_error("--threads '%s': not a number in 1..256", arg);
+	if (level < 0) {
+		*why = "not one of error, warning, info, debug";
+		return -1;
 	}
-	return (unsigned)v;
+	*(enum dz_log_level *)ptr = (enum dz_log_level)level;
+	return 0;
 }
 
-static unsigned parse_delay(const char *arg)
+static int set_config(const char *text, void *ptr, const char **why)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' ||
-	    v < 1 || v > 10000) {
-		usage_error("--reload-delay '%s': not a number of "
-			    "milliseconds in 1..10000", arg);
-	}
-	return (unsigned)v;
+	(void)text;
+	(void)ptr;
+	*why = "not supported in this version";
+	return -1;
 }
+
+const struct dz_opt dz_main_opts[] = {
+	{ .name = "config", .short_name = 'c', .type = DZ_OPT_FUNC,
+	  .parse = set_config, .arg = "FILE",
+	  .help = "settings file (not supported in this version)" },
+	{ .name = "manifests", .short_name = 'm', .type = DZ_OPT_STRING,
+	  .ptr = &opts.manifests, .arg = "DIR", .help = "manifest directory",
+	  .def = "/etc/dropzone/manifests" },
+	{ .name = "listen", .short_name = 'l', .type = DZ_OPT_FUNC,
+	  .ptr = &opts, .parse = set_listen, .repeat = true,
+	  .arg = "ADDR:PORT",
+	  .help = "address to serve on, repeatable; IPv6 as [::1]:5353",
+	  .def = "0.0.0.0:53 and [::]:53" },
+	{ .name = "state-dir", .short_name = 's', .type = DZ_OPT_STRING,
+	  .ptr = &opts.state_dir, .arg = "DIR", .help = "state directory",
+	  .def = "/var/lib/dropzone" },
+	{ .name = "foreground", .short_name = 'f', .type = DZ_OPT_FLAG,
+	  .ptr = &opts.foreground,
+	  .help = "stay in the foreground (always, for now)" },
+	{ .name = "threads", .short_name = 't', .type = DZ_OPT_UINT,
+	  .ptr = &opts.threads, .min = 1, .max = DZ_SERVER_THREADS_MAX,
+	  .arg = "N", .help = "worker threads",
+	  .def = "number of online CPUs" },
+	{ .name = "log-level", .type = DZ_OPT_FUNC, .ptr = &opts.log_level,
+	  .parse = set_log_level, .arg = "LEVEL",
+	  .help = "error, warning, info or debug", .def = "info" },
+	{ .name = "plugin-dir", .short_name = 'p', .type = DZ_OPT_STRING,
+	  .ptr = &opts.plugin_dir, .arg = "DIR",
+	  .help = "load record kind plugins (*.so) from DIR" },
+	{ .name = "reload-delay", .type = DZ_OPT_UINT,
+	  .ptr = &opts.reload_delay_ms, .min = 1, .max = 10000, .arg = "MS",
+	  .help = "quiet period after a change in the manifest\n"
+		  "directory before it is applied", .def = "5" },
+	{ .name = "version", .short_name = 'V', .type = DZ_OPT_FLAG,
+	  .ptr = &opts.version, .help = "print the version and exit" },
+	{ .name = "help", .short_name = 'h', .type = DZ_OPT_FLAG,
+	  .ptr = &opts.help, .help = "print this help and exit" },
+	{ .name = NULL },
+};
 
 static unsigned default_threads(void)
 {
@@ -145,91 +175,22 @@ static unsigned default_threads(void)
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_LOG_LEVEL = 256, OPT_RELOAD_DELAY };
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "manifests", required_argument, NULL, 'm' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "state-dir", required_argument, NULL, 's' },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
-		{ "plugin-dir", required_argument, NULL, 'p' },
-		{ "reload-delay", required_argument, NULL, OPT_RELOAD_DELAY },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, level;
+	const char *why;
 
-	memset(o, 0, sizeof(*o));
-	o->manifests = "/etc/dropzone/manifests";
-	o->state_dir = "/var/lib/dropzone";
-	o->log_level = DZ_LOG_INFO;
-	o->reload_delay_ms = 5;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:m:l:s:ft:p:Vh", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			fprintf(stderr, "dropzoned: --config: not supported "
-				"in this version\n");
-			exit(2);
-		case 'm':
-			o->manifests = optarg;
-			break;
-		case 'l':
-			add_listen(o, optarg);
-			break;
-		case 's':
-			o->state_dir = optarg;
-			break;
-		case 'f':
-			break; /* we never daemonize yet */
-		case 't':
-			o->threads = parse_threads(optarg);
-			break;
-		case OPT_LOG_LEVEL:
-			level = dz_log_level_parse(optarg);
-			if (level < 0) {
-				usage_error("--log-level '%s': not one of "
-					    "error, warning, info, debug",
-					    optarg);
-			}
-			o->log_level = (enum dz_log_level)level;
-			break;
-		case 'p':
-			o->plugin_dir = optarg;
-			break;
-		case OPT_RELOAD_DELAY:
-			o->reload_delay_ms = parse_delay(optarg);
-			break;
-		case 'V':
-			printf("dropzoned %s\n", PACKAGE_VERSION);
-			exit(0);
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case ':':
-			usage_error("option '%s' needs a value",
-				    argv[optind - 1]);
-			break;
-		default:
-			if (optopt != 0) {
-				char opt[3] = { '-', (char)optopt, '\0' };
-
-				usage_error("unknown option '%s'", opt);
-			}
-			usage_error("unknown option '%s'", argv[optind - 1]);
-			break;
-		}
+	dz_opt_parse_argv(argc, argv);
+	if (o->help) {
+		fputs(usage_head, stdout);
+		dz_opt_usage(stdout);
+		fputs(usage_tail, stdout);
+		exit(0);
 	}
-	if (optind < argc) {
-		usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->version) {
+		printf("dropzoned %s\n", PACKAGE_VERSION);
+		exit(0);
 	}
-	if (o->nlisten == 0) {
-		add_listen(o, "0.0.0.0:53");
-		add_listen(o, "[::]:53");
+	if (o->nlisten == 0 && (set_listen("0.0.0.0:53", o, &why) != 0 ||
+				set_listen("[::]:53", o, &why) != 0)) {
+		exit(2);
 	}
 	if (o->threads == 0) {
 		o->threads = default_threads();
@@ -329,6 +290,27 @@ static void log_batch(const struct dz_mset_stats *st,
 		    (unsigned long long)dz_snapshot_generation(snap));
 }
 
+/* Errors now reported over every served and rejected file (metrics). */
+static unsigned manifest_errors(void *arg)
+{
+	const struct daemon *d = arg;
+	struct dz_diags all = { 0 };
+	struct dz_mfile *const *files;
+	unsigned n = 0;
+	size_t nf;
+
+	files = dz_mset_files(d->set, &nf);
+	dz_build_collect_diags(files, nf, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		n += all.items[i].sev == DZ_SEV_ERROR;
+	}
+	dz_diags_clear(&all);
+	for (size_t i = 0; i < dz_mset_count(d->set); i++) {
+		n += dz_mset_rejected(d->set, i) != NULL;
+	}
+	return n;
+}
+
 /*
  * Apply the files marked in the set: re-read, build, publish. On failure
  * (out of memory) the served snapshot stays. first_us: when the first
@@ -351,6 +333,7 @@ static int apply(struct daemon *d, uint64_t first_us)
 		     (unsigned long long)(t_apply - first_us),
 		     (unsigned long long)(now_us() - t_apply));
 	if (rc != 0) {
+		dz_http_note_reload(false, (double)(now_us() - first_us) / 1e6);
 		dz_log_err("manifests '%s': %s: keeping the served zones",
 			   d->o->manifests, dz_strerror(rc));
 		/* Files may have left the set: no pointer to them stays. */
@@ -366,6 +349,7 @@ static int apply(struct daemon *d, uint64_t first_us)
 	dz_snapshot_publish(snap);
 	d->snap = snap;
 	log_batch(&st, old, snap, now_us() - first_us);
+	dz_xfr_published(d->base, d->o->state_dir, old, snap);
 	dz_snapshot_unref(old);
 	if (dz_status_update(d->status, d->set, snap, time(NULL)) != 0) {
 		dz_log_err("status: out of memory");
@@ -374,6 +358,7 @@ static int apply(struct daemon *d, uint64_t first_us)
 	dz_mset_collect_changed(d->set, &diags);
 	log_diags(&diags);
 	dz_diags_clear(&diags);
+	dz_http_note_reload(true, (double)(now_us() - first_us) / 1e6);
 	return 0;
 }
 
@@ -573,6 +558,27 @@ static int start_manifests(struct daemon *d)
 	return 0;
 }
 
+static bool http_ready(void *arg)
+{
+	const struct daemon *d = arg;
+
+	return d->snap != NULL;
+}
+
+static const struct dz_snapshot *http_snapshot(void *arg)
+{
+	const struct daemon *d = arg;
+
+	return d->snap;
+}
+
+static void http_status(FILE *out, void *arg)
+{
+	const struct daemon *d = arg;
+
+	dz_status_print_list(d->status, out);
+}
+
 /* The control socket is a convenience: without it we still serve. */
 static void start_control(struct daemon *d)
 {
@@ -587,17 +593,17 @@ static void start_control(struct daemon *d)
 
 int main(int argc, char **argv)
 {
-	struct opts o;
-	struct daemon d = { .o = &o };
+	struct opts *op = &opts;
+	struct daemon d = { .o = &opts };
 	struct dz_server *srv = NULL;
 	int rc, status = 1;
 
-	parse_args(argc, argv, &o);
-	dz_log_init(o.log_level, false);
+	parse_args(argc, argv, op);
+	dz_log_init(op->log_level, false);
 	signal(SIGPIPE, SIG_IGN);
-	make_state_dir(o.state_dir);
-	if (o.plugin_dir != NULL) {
-		load_plugins(o.plugin_dir);
+	make_state_dir(op->state_dir);
+	if (op->plugin_dir != NULL) {
+		load_plugins(op->plugin_dir);
 	}
 	/* Before any event_base: workers are stopped from this thread. */
 	if (evthread_use_pthreads() < 0) {
@@ -612,15 +618,27 @@ int main(int argc, char **argv)
 	if (start_manifests(&d) != 0) {
 		goto out;
 	}
-	rc = dz_server_new(o.listen, o.nlisten, o.threads,
+	rc = dz_server_new(op->listen, op->nlisten, op->threads,
 			   DZ_EDNS_SIZE_DEFAULT, &srv);
 	if (rc != 0) {
 		goto out;
 	}
 	start_control(&d);
+	struct dz_http_src hsrc = {
+		.ready = http_ready, .status_json = http_status,
+		.manifest_errors = manifest_errors, .snapshot = http_snapshot,
+		.arg = &d,
+	};
+	bool http_failed = false;
+	d.http = dz_http_start(d.base, &hsrc, &http_failed);
+	if (http_failed) {
+		goto out;
+	}
 	status = serve(&d, srv);
 out:
 	dz_server_free(srv);
+	dz_http_free(d.http);
+	dz_xfr_shutdown();
 	dz_control_free(d.control);
 	dz_watch_free(d.watch);
 	if (d.base != NULL) {

@@ -26,6 +26,9 @@
 #define DZ_TCP_INLINE 1024
 
 struct dz_worker;
+struct dz_wstats;
+struct dz_xfr;
+struct dz_snapshot;
 
 struct dz_udp_sock {
 	struct event ev;
@@ -53,6 +56,9 @@ struct dz_tcp_conn {
 	uint8_t *out;          /* unsent rest of one response (heap, lazy) */
 	size_t out_off;
 	size_t out_len;
+	struct dz_xfr *xfr;    /* a zone transfer being sent, or NULL */
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
 	uint8_t inl[DZ_TCP_INLINE];
 };
 
@@ -84,6 +90,7 @@ struct dz_worker {
 	bool started;
 	struct event_base *base;
 	struct dz_query_ctx *qctx;
+	struct dz_wstats *stats;          /* this worker's counters */
 	struct dz_udp_sock *udp;          /* one per address */
 	struct dz_tcp_listener *tcp;      /* one per address */
 	size_t naddrs;
@@ -103,3 +110,13 @@ void dz_udp_on_read(evutil_socket_t fd, short what, void *arg);
 int dz_tcp_init(struct dz_worker *w);
 void dz_tcp_clear(struct dz_worker *w);
 void dz_tcp_on_accept(evutil_socket_t fd, short what, void *arg);
+
+/*
+ * answer.c: one query through the worker, inside the caller's snapshot
+ * read lock: dz_query_answer(), then rate limiting (UDP), then counting.
+ * Returns the length to send, 0 for nothing.
+ */
+size_t dz_worker_answer(struct dz_worker *w, const struct dz_snapshot *snap,
+			const uint8_t *req, size_t reqlen, uint8_t *resp,
+			unsigned flags, const struct sockaddr *peer,
+			socklen_t peerlen);

@@ -8,6 +8,7 @@
 
 #include "daemon/server.h"
 #include "daemon/server-internal.h"
+#include "daemon/stats.h"
 #include "query/query.h"
 #include "util/errcode.h"
 #include "util/log.h"
@@ -76,8 +77,9 @@ static int worker_init(struct dz_worker *w, const struct dz_server *s,
 	w->resp = malloc(2 + DZ_MSG_MAX);
 	w->base = event_base_new();
 	w->qctx = dz_query_ctx_new(edns_size);
+	w->stats = dz_stats_worker_new(w->id);
 	if (w->udp == NULL || w->tcp == NULL || w->resp == NULL ||
-	    w->base == NULL || w->qctx == NULL) {
+	    w->base == NULL || w->qctx == NULL || w->stats == NULL) {
 		return DZ_ENOMEM;
 	}
 	rc = dz_udp_init(w, edns_size);
@@ -110,6 +112,7 @@ static void worker_clear(struct dz_worker *w)
 		event_base_free(w->base);
 	}
 	dz_query_ctx_free(w->qctx);
+	dz_stats_worker_free(w->stats);
 	free(w->resp);
 	free(w->tcp);
 	free(w->udp);

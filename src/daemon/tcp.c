@@ -9,6 +9,7 @@
 #include "query/query.h"
 #include "util/errcode.h"
 #include "util/log.h"
+#include "xfr/xfr.h"
 #include "zone/snapshot.h"
 
 /* Connections accepted per readable event before yielding. */
@@ -47,6 +48,8 @@ static void conn_close(struct dz_tcp_conn *c)
 	c->in = NULL;
 	free(c->out);
 	c->out = NULL;
+	dz_xfr_free(c->xfr);
+	c->xfr = NULL;
 	c->next_free = c->w->free_conns;
 	c->w->free_conns = c;
 }
@@ -66,7 +69,8 @@ void dz_tcp_clear(struct dz_worker *w)
 	w->free_conns = NULL;
 }
 
-static void conn_open(struct dz_tcp_conn *c, int fd)
+static void conn_open(struct dz_tcp_conn *c, int fd,
+		      const struct sockaddr_storage *peer, socklen_t peerlen)
 {
 	struct dz_worker *w = c->w;
 
@@ -78,6 +82,9 @@ static void conn_open(struct dz_tcp_conn *c, int fd)
 	c->out = NULL;
 	c->out_off = 0;
 	c->out_len = 0;
+	c->xfr = NULL;
+	c->peer = *peer;
+	c->peerlen = peerlen;
 	event_assign(&c->rev, w->base, fd, EV_READ | EV_PERSIST,
 		     conn_on_read, c);
 	event_assign(&c->wev, w->base, fd, EV_WRITE | EV_PERSIST,
@@ -92,11 +99,15 @@ void dz_tcp_on_accept(evutil_socket_t fd, short what, void *arg)
 	struct dz_tcp_listener *l = arg;
 	struct dz_worker *w = l->w;
 	struct dz_tcp_conn *c;
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
 	int cfd;
 
 	(void)what;
 	for (int i = 0; i < ACCEPT_ROUNDS; i++) {
-		cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		peerlen = sizeof(peer);
+		cfd = accept4(fd, (struct sockaddr *)&peer, &peerlen,
+			      SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED) {
 				continue;
@@ -114,7 +125,7 @@ void dz_tcp_on_accept(evutil_socket_t fd, short what, void *arg)
 		}
 		w->free_conns = c->next_free;
 		c->next_free = NULL;
-		conn_open(c, cfd);
+		conn_open(c, cfd, &peer, peerlen);
 	}
 }
 
@@ -169,17 +180,28 @@ static int conn_reserve(struct dz_tcp_conn *c, size_t msglen)
 	return 0;
 }
 
-/* Answer one query of len bytes at msg. 0 or -1 (close). */
+/*
+ * Answer one query of len bytes at msg; a zone transfer is only started
+ * here (c->xfr) and sent by conn_process(). 0 or -1 (close).
+ */
 static int conn_answer(struct dz_tcp_conn *c, const uint8_t *msg, size_t len)
 {
 	struct dz_worker *w = c->w;
-	size_t rlen;
+	const struct sockaddr *peer = (const struct sockaddr *)&c->peer;
+	const struct dz_snapshot *snap;
+	enum dz_xfr_verdict v;
+	size_t rlen = 0;
 
 	dz_snapshot_read_lock();
-	rlen = dz_query_answer(w->qctx, dz_snapshot_current(), msg, len,
-			       w->resp + 2, DZ_QUERY_TCP);
+	snap = dz_snapshot_current();
+	v = dz_xfr_start(snap, msg, len, peer, c->peerlen, w->resp + 2, &rlen,
+			 &c->xfr);
+	if (v == DZ_XFR_NONE) {
+		rlen = dz_worker_answer(w, snap, msg, len, w->resp + 2,
+					DZ_QUERY_TCP, peer, c->peerlen);
+	}
 	dz_snapshot_read_unlock();
-	if (rlen == 0 || rlen > DZ_MSG_MAX) {
+	if (v == DZ_XFR_STREAM || rlen == 0 || rlen > DZ_MSG_MAX) {
 		return 0; /* dropped by the query path */
 	}
 	w->resp[0] = (uint8_t)(rlen >> 8);
@@ -187,8 +209,26 @@ static int conn_answer(struct dz_tcp_conn *c, const uint8_t *msg, size_t len)
 	return conn_send(c, w->resp, 2 + rlen);
 }
 
+/* Send the next message of the transfer in progress; at its end, drop
+ * it. 0 or -1 (close). */
+static int conn_xfr_step(struct dz_tcp_conn *c)
+{
+	struct dz_worker *w = c->w;
+	size_t rlen = dz_xfr_next(c->xfr, w->resp + 2);
+
+	if (rlen == 0 || rlen > DZ_MSG_MAX) {
+		dz_xfr_free(c->xfr);
+		c->xfr = NULL;
+		return 0;
+	}
+	w->resp[0] = (uint8_t)(rlen >> 8);
+	w->resp[1] = (uint8_t)rlen;
+	return conn_send(c, w->resp, 2 + rlen);
+}
+
 /*
- * Answer every complete message in the input, in order, until output
+ * Send what a transfer in progress has while the socket takes it, and
+ * answer every complete message in the input, in order, until output
  * blocks; keep an incomplete one. A length of 0 closes. 0 or -1 (close).
  */
 static int conn_process(struct dz_tcp_conn *c)
@@ -196,7 +236,13 @@ static int conn_process(struct dz_tcp_conn *c)
 	size_t pos = 0, msglen;
 	int rc = 0;
 
-	while (c->out_len == 0 && c->in_len - pos >= 2) {
+	while (c->out_len == 0 && (c->xfr != NULL || c->in_len - pos >= 2)) {
+		if (c->xfr != NULL) {
+			if (conn_xfr_step(c) < 0) {
+				return -1;
+			}
+			continue;
+		}
 		msglen = (size_t)c->in[pos] << 8 | c->in[pos + 1];
 		if (msglen == 0) {
 			return -1;

@@ -138,8 +138,10 @@ static int udp_answer(struct dz_worker *w, const struct dz_udp_sock *u,
 		if (rh->msg_flags & MSG_TRUNC) {
 			continue; /* longer than any sane query: drop */
 		}
-		len = dz_query_answer(w->qctx, snap, b->riov[i].iov_base,
-				      b->rmsg[i].msg_len, b->tx + off, 0);
+		len = dz_worker_answer(w, snap, b->riov[i].iov_base,
+				       b->rmsg[i].msg_len, b->tx + off, 0,
+				       (const struct sockaddr *)&b->peer[i],
+				       rh->msg_namelen);
 		if (len == 0 || len > b->udp_max) {
 			continue; /* dropped by the query path, or oversized */
 		}

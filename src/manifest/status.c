@@ -619,3 +619,17 @@ int dz_status_print_object(const struct dz_status *st, const char *kind,
 	}
 	return 0;
 }
+
+void dz_status_print_list(const struct dz_status *st, FILE *out)
+{
+	struct view v;
+
+	fputs("{\n\"apiVersion\": \"v1\",\n\"kind\": \"List\",\n\"items\": [\n",
+	      out);
+	for (size_t i = 0; i < st->n; i++) {
+		view_init(&v, st, &st->v[i]);
+		print_json(&v, out);
+		fputs(i + 1 < st->n ? ",\n" : "\n", out);
+	}
+	fputs("]\n}\n", out);
+}

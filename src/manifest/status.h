@@ -57,3 +57,10 @@ int dz_status_print_object(const struct dz_status *st, const char *kind,
  */
 int dz_status_zone_serial(const struct dz_snapshot *snap, const char *zone,
 			  uint32_t *serial);
+
+/*
+ * Every object as one JSON document, the way `kubectl get -o json` prints
+ * a list: {"apiVersion": "v1", "kind": "List", "items": [...]}, sorted by
+ * kind, namespace, name.
+ */
+void dz_status_print_list(const struct dz_status *st, FILE *out);

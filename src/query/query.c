@@ -92,7 +92,9 @@ struct dz_query_ctx {
 	uint16_t qtype, qclass;
 	uint8_t qname[DZ_DNAME_MAX]; /* lower case */
 	size_t qname_len;
-	bool edns, do_bit, tsig, rotated;
+	bool edns, do_bit, tsig, rotated, wild;
+	int rcode;             /* of the last answer, -1 when dropped */
+	size_t rlen;           /* its length */
 	uint8_t edns_version;
 	uint16_t edns_payload;
 	uint16_t an, ns, ar;
@@ -597,6 +599,7 @@ static void find(struct dz_query_ctx *q, const uint8_t *name, size_t len,
 		q->wname[1] = '*';
 		memcpy(q->wname + 2, n->name, n->name_len);
 		f->node = dz_zone_lookup(z, q->wname, (size_t)n->name_len + 2);
+		q->wild = f->node != NULL;
 		/* "*" with NS (RFC 4592 4.2, undefined): a referral to it */
 		if (f->node != NULL && (f->node->flags & DZ_NODE_F_DELEG)) {
 			f->cut = f->node;
@@ -711,6 +714,8 @@ static size_t finish(struct dz_query_ctx *q, int rcode, bool opt,
 	}
 	h[2] = q->flags2;
 	h[3] = (uint8_t)(rcode & 0x0f);
+	q->rcode = rcode;
+	q->rlen = w->pos;
 	dz_wire_set_u16(h + 4, q->qend > HDR_LEN ? 1 : 0);
 	dz_wire_set_u16(h + 6, q->an);
 	dz_wire_set_u16(h + 8, q->ns);
@@ -799,7 +804,9 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	q->flags = flags;
 	q->qend = HDR_LEN;
 	q->qname_len = 0;
-	q->edns = q->do_bit = q->tsig = q->rotated = false;
+	q->edns = q->do_bit = q->tsig = q->rotated = q->wild = false;
+	q->rcode = -1;
+	q->rlen = 0;
 	q->edns_version = 0;
 	q->edns_payload = 0;
 	q->an = q->ns = q->ar = 0;
@@ -819,6 +826,10 @@ size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	int rc;
 
 	if (reqlen < HDR_LEN || (req[2] & F2_QR)) {
+		q->rcode = -1;
+		q->rlen = 0;
+		q->qname_len = 0;
+		q->zone = NULL;
 		return 0;
 	}
 	reset(q, snap, req, reqlen, resp, flags);
@@ -843,4 +854,44 @@ size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 		return reply(q, rc, true, q->edns);
 	}
 	return answer(q);
+}
+
+void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (q->rcode < 0) {
+		return;
+	}
+	info->zone = q->zone;
+	info->qname = q->qname_len > 0 ? q->qname : NULL;
+	info->qname_len = q->qname_len;
+	info->qtype = q->qtype;
+	info->qclass = q->qclass;
+	info->opcode = (uint8_t)((q->flags2 & F2_OPCODE) >> 3);
+	info->rcode = (uint16_t)q->rcode;
+	info->edns = q->edns;
+	info->do_bit = q->do_bit;
+	info->tc = (q->flags2 & F2_TC) != 0;
+	info->wildcard = q->wild;
+	info->len = q->rlen;
+	switch (q->rcode) {
+	case RC_NOERROR:
+		if (q->an > 0) {
+			info->cls = DZ_ANS_POSITIVE;
+		} else if (q->zone != NULL && !(q->flags2 & F2_AA)) {
+			info->cls = DZ_ANS_REFERRAL;
+		} else {
+			info->cls = DZ_ANS_NODATA;
+		}
+		break;
+	case RC_NXDOMAIN:
+		info->cls = DZ_ANS_NXDOMAIN;
+		break;
+	case RC_REFUSED:
+		info->cls = DZ_ANS_REFUSED;
+		break;
+	default:
+		info->cls = DZ_ANS_ERROR;
+		break;
+	}
 }

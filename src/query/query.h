@@ -41,3 +41,35 @@ enum {
 size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 		       const uint8_t *req, size_t reqlen, uint8_t *resp,
 		       unsigned flags);
+
+/* How an answer turned out, for metrics, rate limiting and the query log. */
+enum dz_answer_class {
+	DZ_ANS_DROPPED = 0, /* no response (too short, QR set) */
+	DZ_ANS_POSITIVE,    /* NOERROR with answer records */
+	DZ_ANS_NODATA,      /* NOERROR, no answer, authoritative */
+	DZ_ANS_NXDOMAIN,
+	DZ_ANS_REFERRAL,    /* NOERROR, no answer, AA clear: a zone cut */
+	DZ_ANS_REFUSED,     /* not our zone, or refused class/type */
+	DZ_ANS_ERROR,       /* FORMERR, NOTIMP, NOTAUTH, BADVERS */
+};
+
+/*
+ * What the last dz_query_answer() on q did. Valid until the next call on
+ * q; zone points into the snapshot, so use it inside the same read lock.
+ */
+struct dz_query_info {
+	enum dz_answer_class cls;
+	const struct dz_zone *zone;  /* the zone that answered, or NULL */
+	const uint8_t *qname;        /* lower-case wire name, or NULL when
+				      * the question did not parse */
+	size_t qname_len;
+	uint16_t qtype, qclass;
+	uint8_t opcode;
+	uint16_t rcode;              /* with the EDNS extended bits */
+	bool edns, do_bit, tc;
+	bool wildcard;               /* synthesised from a wildcard */
+	size_t len;                  /* response length, 0 when dropped */
+};
+
+/* Describe the last answer of q (hot-path cheap: reads what is there). */
+void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info);

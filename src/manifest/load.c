@@ -281,9 +281,12 @@ static void load_doc(struct ld *l, const struct dz_ydoc *doc)
 	load_metadata(l, o, root);
 	load_spec(l, o, root);
 	if (o->diags.nerrors > 0) {
+		char msg[512];
+
 		o->reason = DZ_REASON_FAILED;
-		dz_diag_format(&o->diags.items[0], o->message,
-			       sizeof(o->message));
+		dz_diag_format(&o->diags.items[0], msg, sizeof(msg));
+		msg[strcspn(msg, "\n")] = '\0';
+		dz_object_set_message(o, "%s", msg);
 	}
 }
 
@@ -324,21 +327,22 @@ static struct dz_mfile *finish(struct dz_mfile *f, int rc,
 		goto fail;
 	}
 	if (l.nobjs > 0) {
-		f->objects = dz_arena_memdup(f->arena, l.objs,
-					     l.nobjs * sizeof(*l.objs));
-		if (f->objects == NULL) {
-			goto fail;
-		}
+		/* The growth array becomes the file's: no copy. */
+		struct dz_object *fit = realloc(l.objs, l.nobjs *
+						sizeof(*l.objs));
+		f->objects = fit != NULL ? fit : l.objs;
 		f->nobjects = l.nobjs;
 		for (size_t i = 0; i < l.nobjs; i++) {
 			f->objects[i].file = f;
 		}
+		return f;
 	}
 	free(l.objs);
 	return f;
 fail:
 	for (size_t i = 0; i < l.nobjs; i++) {
 		dz_diags_clear(&l.objs[i].diags);
+		free(l.objs[i].message);
 	}
 	free(l.objs);
 	dz_mfile_free(f);
@@ -382,7 +386,9 @@ void dz_mfile_free(struct dz_mfile *f)
 	for (size_t i = 0; i < f->nobjects; i++) {
 		dz_diags_clear(&f->objects[i].diags);
 		dz_diags_clear(&f->objects[i].bdiags);
+		free(f->objects[i].message);
 	}
+	free(f->objects);
 	dz_diags_clear(&f->diags);
 	dz_arena_free(f->arena);
 	free(f->path);
@@ -440,4 +446,106 @@ void dz_manifest_free_all(struct dz_mfile **files, size_t n)
 		dz_mfile_free(files[i]);
 	}
 	free(files);
+}
+
+/* ---- status text ------------------------------------------------------ */
+
+void dz_object_set_message(struct dz_object *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *m = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&m, fmt, ap);
+	va_end(ap);
+	free(o->message);
+	o->message = n >= 0 ? m : NULL;
+}
+
+void dz_object_reset_status(struct dz_object *o)
+{
+	o->reason = DZ_REASON_PENDING;
+	free(o->message);
+	o->message = NULL;
+	o->zone = NULL;
+}
+
+const char *dz_object_message(const struct dz_object *o)
+{
+	static char buf[512];
+
+	if (o->message != NULL) {
+		return o->message;
+	}
+	if (o->reason == DZ_REASON_SUCCEEDED && o->ops != NULL &&
+	    o->zone != NULL) {
+		snprintf(buf, sizeof(buf), "%s record added to zone %s",
+			 o->ops->type_name, o->zone);
+		return buf;
+	}
+	return "";
+}
+
+/* Interned zone names: an open-addressing set that only grows. */
+static struct {
+	char **slot;
+	size_t cap, n;
+} interned;
+
+static size_t name_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s != '\0') {
+		h = h * 33 ^ (unsigned char)*s++;
+	}
+	return h;
+}
+
+static bool intern_grow(void)
+{
+	size_t cap = interned.cap ? interned.cap * 2 : 64;
+	char **slot = calloc(cap, sizeof(*slot));
+
+	if (slot == NULL) {
+		return false;
+	}
+	for (size_t i = 0; i < interned.cap; i++) {
+		char *s = interned.slot[i];
+		if (s == NULL) {
+			continue;
+		}
+		size_t j = name_hash(s) & (cap - 1);
+		while (slot[j] != NULL) {
+			j = (j + 1) & (cap - 1);
+		}
+		slot[j] = s;
+	}
+	free(interned.slot);
+	interned.slot = slot;
+	interned.cap = cap;
+	return true;
+}
+
+const char *dz_intern_zone(const char *name)
+{
+	size_t i;
+
+	if (2 * (interned.n + 1) > interned.cap && !intern_grow()) {
+		return NULL;
+	}
+	i = name_hash(name) & (interned.cap - 1);
+	while (interned.slot[i] != NULL) {
+		if (strcmp(interned.slot[i], name) == 0) {
+			return interned.slot[i];
+		}
+		i = (i + 1) & (interned.cap - 1);
+	}
+	interned.slot[i] = strdup(name);
+	if (interned.slot[i] == NULL) {
+		return NULL;
+	}
+	interned.n++;
+	return interned.slot[i];
 }

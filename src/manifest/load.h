@@ -57,8 +57,10 @@ struct dz_object {
 
 	/* build time (zone/build.c) */
 	enum dz_reason reason;
-	char message[512];       /* status message */
-	char zone[256];          /* zoneName it is served in, "" if none */
+	char *message;           /* status message (heap), NULL: the usual
+	                          * one for the reason (dz_object_message) */
+	const char *zone;        /* zoneName it is served in (interned,
+	                          * never freed), NULL if none */
 	struct dz_diags bdiags;  /* build-time problems (cleared per build) */
 };
 
@@ -86,6 +88,29 @@ struct dz_mfile {
  */
 struct dz_mfile *dz_mfile_load(const char *path, const char *rel);
 
+/*
+ * Set o's status message (printf-style); the previous one is freed.
+ * Out of memory leaves the usual message for the reason.
+ */
+void dz_object_set_message(struct dz_object *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Forget o's build-time status: reason PENDING, no message, no zone. */
+void dz_object_reset_status(struct dz_object *o);
+
+/*
+ * o's status message: the one set, or the usual one for its reason
+ * ("A record added to zone example.com"). The returned text may live in
+ * a static buffer until the next call (main thread only).
+ */
+const char *dz_object_message(const struct dz_object *o);
+
+/*
+ * The one copy of a zone name shared by every object that names it:
+ * never freed, so objects may point at it across builds. NULL on OOM.
+ */
+const char *dz_intern_zone(const char *name);
+
 /* The same from memory (tests, fuzzing). */
 struct dz_mfile *dz_mfile_load_buffer(const char *buf, size_t len,
 				      const char *rel);
@@ -106,6 +131,22 @@ void dz_mfile_free(struct dz_mfile *f);
 int dz_manifest_list(const char *dir, char ***rels, size_t *n,
 		     struct dz_diags *diags);
 void dz_manifest_list_free(char **rels, size_t n);
+
+/*
+ * Symlinks that lead outside the manifest directory are not followed
+ * (dz_manifest_list reports and skips them) unless this is set (option
+ * --follow-outside-symlinks). Startup only. Default false.
+ */
+extern bool dz_scan_follow_outside;
+
+/*
+ * Does dir/rel lead outside dir once symlinks are resolved? 1 (logged as
+ * a warning; the real target in *target, malloc'd, unless target is
+ * NULL), 0 (inside, gone, a symlink loop -- logged too --, or
+ * dz_scan_follow_outside) or DZ_ENOMEM. For readers that did not come
+ * through dz_manifest_list (inotify events naming one file).
+ */
+int dz_manifest_outside(const char *dir, const char *rel, char **target);
 
 /*
  * List and load every file of dir. *files is malloc'd; free with

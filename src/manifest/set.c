@@ -247,7 +247,8 @@ static bool present(const struct dz_mset *s, const char *rel, char **path)
 		*path = NULL;
 		return false;
 	}
-	return stat(*path, &st) == 0 && S_ISREG(st.st_mode);
+	return dz_manifest_outside(s->root, rel, NULL) == 0 &&
+	       stat(*path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* Re-read one marked file. 0 or DZ_ENOMEM. */
@@ -392,7 +393,7 @@ static void reject_msg(const struct dz_mfile *f, char *buf, size_t size)
 	for (size_t i = 0; i < f->nobjects; i++) {
 		if (f->objects[i].reason == DZ_REASON_FAILED) {
 			snprintf(buf, size, "%.*s", (int)size - 1,
-				 f->objects[i].message);
+				 dz_object_message(&f->objects[i]));
 			return;
 		}
 	}
@@ -415,8 +416,8 @@ static void finish(struct dz_mset *s)
 		for (size_t j = 0; j < e->served->nobjects; j++) {
 			struct dz_object *o = &e->served->objects[j];
 			o->reason = DZ_REASON_FAILED;
-			snprintf(o->message, sizeof(o->message),
-				 "%s (last good version still served)", msg);
+			dz_object_set_message(o, "%s (last good version still "
+					      "served)", msg);
 		}
 	}
 }

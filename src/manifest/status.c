@@ -233,7 +233,7 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 
 	for (size_t i = 0; i < st->n; i++) {
 		const struct sobj *e = &st->v[i];
-		size_t z = strlen(e->o->zone), r;
+		size_t z = strlen(e->o->zone ? e->o->zone : "<none>"), r;
 		r = strlen(dz_reason_name(e->o->reason));
 		wk = strlen(e->kind) > wk ? strlen(e->kind) : wk;
 		wn = strlen(e->ns) > wn ? strlen(e->ns) : wn;
@@ -249,7 +249,7 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 		age(now - e->created, a, sizeof(a));
 		fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
 			(int)wk, e->kind, (int)wn, e->ns, (int)wm, e->name,
-			(int)wz, e->o->zone[0] ? e->o->zone : "<none>",
+			(int)wz, e->o->zone ? e->o->zone : "<none>",
 			e->ready ? "True" : "False", (int)wr,
 			dz_reason_name(e->o->reason), a);
 	}
@@ -476,7 +476,7 @@ static void view_init(struct view *v, const struct dz_status *st,
 		 o->line);
 	add_warns(v, &o->diags);
 	add_warns(v, &o->bdiags);
-	if (o->is_zone && o->zone[0] != '\0' && st->snap != NULL) {
+	if (o->is_zone && o->zone != NULL && st->snap != NULL) {
 		snprintf(zone, sizeof(zone), "%s.", o->zone);
 		uint8_t wire[DZ_DNAME_MAX];
 		size_t len;
@@ -519,11 +519,11 @@ static void print_yaml(const struct view *v, FILE *out)
 	fputs("status:\n  conditions:\n  - type: Ready\n", out);
 	fprintf(out, "    status: \"%s\"\n    reason: %s\n    message: ",
 		v->e->ready ? "True" : "False", dz_reason_name(o->reason));
-	quote(out, o->message);
+	quote(out, dz_object_message(o));
 	fprintf(out, "\n    lastTransitionTime: \"%s\"\n", v->when);
 	fprintf(out, "  observedGeneration: %llu\n",
 		(unsigned long long)v->e->generation);
-	if (o->zone[0] != '\0') {
+	if (o->zone != NULL) {
 		fprintf(out, "  zone: %s\n", o->zone);
 	}
 	fprintf(out, "  source: %s\n", v->source);
@@ -566,11 +566,11 @@ static void print_json(const struct view *v, FILE *out)
 		"        \"type\": \"Ready\",\n        \"status\": \"%s\",\n"
 		"        \"reason\": \"%s\",\n        \"message\": ",
 		v->e->ready ? "True" : "False", dz_reason_name(o->reason));
-	quote(out, o->message);
+	quote(out, dz_object_message(o));
 	fprintf(out, ",\n        \"lastTransitionTime\": \"%s\"\n      }\n"
 		"    ],\n    \"observedGeneration\": %llu,\n", v->when,
 		(unsigned long long)v->e->generation);
-	if (o->zone[0] != '\0') {
+	if (o->zone != NULL) {
 		fputs("    \"zone\": ", out);
 		quote(out, o->zone);
 		fputs(",\n", out);

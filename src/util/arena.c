@@ -60,7 +60,8 @@ static struct arena_block *arena_block_new(size_t size)
 	return b;
 }
 
-void *dz_arena_alloc(struct dz_arena *a, size_t size)
+/* Room for size bytes, not cleared. */
+static void *arena_take(struct dz_arena *a, size_t size)
 {
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	struct arena_block *b = a->head;
@@ -87,7 +88,6 @@ void *dz_arena_alloc(struct dz_arena *a, size_t size)
 				a->head = big;
 			}
 			a->used += need;
-			memset(big->data, 0, need);
 			return big->data;
 		}
 		b = arena_block_new(a->chunk);
@@ -100,13 +100,22 @@ void *dz_arena_alloc(struct dz_arena *a, size_t size)
 	void *p = b->data + b->used;
 	b->used += need;
 	a->used += need;
-	memset(p, 0, need);
+	return p;
+}
+
+void *dz_arena_alloc(struct dz_arena *a, size_t size)
+{
+	void *p = arena_take(a, size);
+
+	if (p != NULL) {
+		memset(p, 0, size);
+	}
 	return p;
 }
 
 void *dz_arena_memdup(struct dz_arena *a, const void *p, size_t n)
 {
-	void *q = dz_arena_alloc(a, n);
+	void *q = arena_take(a, n);
 
 	if (q != NULL && n > 0) {
 		memcpy(q, p, n);
@@ -116,7 +125,7 @@ void *dz_arena_memdup(struct dz_arena *a, const void *p, size_t n)
 
 char *dz_arena_strndup(struct dz_arena *a, const char *s, size_t n)
 {
-	char *q = dz_arena_alloc(a, n + 1);
+	char *q = arena_take(a, n + 1);
 
 	if (q != NULL) {
 		memcpy(q, s, n);

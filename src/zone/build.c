@@ -59,23 +59,19 @@ static void set_status(struct dz_object *o, enum dz_reason r,
 static void set_status(struct dz_object *o, enum dz_reason r,
 		       const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
 	o->reason = r;
 	va_start(ap, fmt);
-	vsnprintf(o->message, sizeof(o->message), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	dz_object_set_message(o, "%s", msg);
 }
 
 static void set_zone(struct dz_object *o, const char *name)
 {
-	size_t len = strlen(name);
-
-	if (len >= sizeof(o->zone)) {
-		len = sizeof(o->zone) - 1;
-	}
-	memcpy(o->zone, name, len);
-	o->zone[len] = '\0';
+	o->zone = dz_intern_zone(name);
 }
 
 static const struct dz_diag *first_error(const struct dz_diags *d)
@@ -161,9 +157,7 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < files[i]->nobjects; j++) {
 			struct dz_object *o = &files[i]->objects[j];
-			o->reason = DZ_REASON_PENDING;
-			o->message[0] = '\0';
-			o->zone[0] = '\0';
+			dz_object_reset_status(o);
 			dz_diags_clear(&o->bdiags);
 			st->objs[k++] = o;
 		}
@@ -717,14 +711,19 @@ static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
 	char list[400];
 	size_t len = 0;
 
+	set_zone(o, zs[0]->spec.name);
+	if (n == 1) {
+		/* the usual message, made when shown: no copy per record */
+		o->reason = DZ_REASON_SUCCEEDED;
+		return;
+	}
 	list[0] = '\0';
 	for (size_t i = 0; i < n && len < sizeof(list); i++) {
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 					i ? ", " : "", zs[i]->spec.name);
 	}
-	set_zone(o, zs[0]->spec.name);
-	set_status(o, DZ_REASON_SUCCEEDED, "%s record added to zone%s %s",
-		   o->ops->type_name, n > 1 ? "s" : "", list);
+	set_status(o, DZ_REASON_SUCCEEDED, "%s record added to zones %s",
+		   o->ops->type_name, list);
 }
 
 /*
@@ -999,12 +998,13 @@ void dz_build_collect_diags(struct dz_mfile *const *files, size_t n,
 			dz_diags_append(out, &o->diags);
 			dz_diags_append(out, &o->bdiags);
 			if (!reason_is_warning(o->reason) ||
-			    has_msg(&o->diags, o->message)) {
+			    has_msg(&o->diags, dz_object_message(o))) {
 				continue;
 			}
 			dz_diags_add(out, DZ_SEV_WARNING, f->rel, o->line,
 				     o->col, "%s %s/%s not served: %s (%s)",
-				     o->kind, o->ns, o->name, o->message,
+				     o->kind, o->ns, o->name,
+				     dz_object_message(o),
 				     dz_reason_name(o->reason));
 		}
 	}

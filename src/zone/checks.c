@@ -206,7 +206,6 @@ static void fail(struct dz_checks *c, struct dz_object *o, const char *msg)
 {
 	const struct dz_ynode *at = dz_ynode_get(o->spec, "name");
 	uint32_t line, col;
-	int n;
 
 	if (o->reason == DZ_REASON_FAILED) {
 		return;
@@ -219,15 +218,8 @@ static void fail(struct dz_checks *c, struct dz_object *o, const char *msg)
 	dz_diags_add(&o->bdiags, DZ_SEV_ERROR, o->file->rel, line, col, "%s",
 		     msg);
 	o->reason = DZ_REASON_FAILED;
-	/* A long message is cut in the status; bdiags keep it whole. */
-	n = snprintf(o->message, sizeof(o->message), "%s:%u:%u: ",
-		     o->file->rel, line, col ? col : 1);
-	if (n >= 0 && (size_t)n < sizeof(o->message)) {
-		size_t room = sizeof(o->message) - (size_t)n - 1;
-		size_t len = strlen(msg) < room ? strlen(msg) : room;
-		memcpy(o->message + n, msg, len);
-		o->message[(size_t)n + len] = '\0';
-	}
+	dz_object_set_message(o, "%s:%u:%u: %s", o->file->rel, line,
+			      col ? col : 1, msg);
 	c->nfailed++;
 }
 

@@ -30,9 +30,9 @@ static void expect_status(const char *kind, const char *name,
 {
 	const struct dz_object *o = obj(kind, name);
 
-	if (o->reason != r || strstr(o->message, msg_part) == NULL) {
+	if (o->reason != r || strstr(dz_object_message(o), msg_part) == NULL) {
 		fail_msg("%s %s: %s '%s', want %s '%s'", kind, name,
-			 dz_reason_name(o->reason), o->message,
+			 dz_reason_name(o->reason), dz_object_message(o),
 			 dz_reason_name(r), msg_part);
 	}
 }

@@ -217,7 +217,7 @@ static void test_object_errors(void **state)
 		expect_diag(&o->diags, 0, DZ_SEV_ERROR, cases[i].line,
 			    cases[i].col, cases[i].msg);
 		assert_int_equal(o->reason, DZ_REASON_FAILED);
-		assert_non_null(strstr(o->message, cases[i].msg));
+		assert_non_null(strstr(dz_object_message(o), cases[i].msg));
 		dz_mfile_free(f);
 	}
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* load.c -- manifest files to bindy objects: apiVersion, kind, metadata. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "manifest/load.h"
 #include "util/errcode.h"
+
+static uint64_t hash_node(uint64_t h, const struct dz_ynode *n);
 
 #define BINDY_GROUP "bindy.firestoned.io"
 
@@ -280,6 +283,7 @@ static void load_doc(struct ld *l, const struct dz_ydoc *doc)
 	}
 	load_metadata(l, o, root);
 	load_spec(l, o, root);
+	o->spec_hash = hash_node(0xcbf29ce484222325ULL, o->spec);
 	if (o->diags.nerrors > 0) {
 		char msg[512];
 
@@ -292,11 +296,13 @@ static void load_doc(struct ld *l, const struct dz_ydoc *doc)
 
 static struct dz_mfile *mfile_new(const char *path, const char *rel)
 {
+	static atomic_uint_fast64_t seq;
 	struct dz_mfile *f = calloc(1, sizeof(*f));
 
 	if (f == NULL) {
 		return NULL;
 	}
+	f->seq = atomic_fetch_add(&seq, 1) + 1;
 	f->path = strdup(path ? path : (rel ? rel : ""));
 	f->rel = strdup(rel ? rel : f->path ? f->path : "");
 	f->arena = dz_arena_new(0);
@@ -449,6 +455,49 @@ void dz_manifest_free_all(struct dz_mfile **files, size_t n)
 }
 
 /* ---- status text ------------------------------------------------------ */
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* FNV-1a over the tree: types, scalars, keys, in file order. */
+static uint64_t hash_node(uint64_t h, const struct dz_ynode *n)
+{
+	uint8_t t;
+
+	if (n == NULL) {
+		return hash_bytes(h, "", 1);
+	}
+	t = (uint8_t)n->type;
+	h = hash_bytes(h, &t, 1);
+	switch (n->type) {
+	case DZ_YNODE_SCALAR:
+		return hash_bytes(h, n->u.str, strlen(n->u.str) + 1);
+	case DZ_YNODE_SEQ:
+		for (size_t i = 0; i < n->len; i++) {
+			h = hash_node(h, n->u.items[i]);
+		}
+		return hash_bytes(h, "]", 1);
+	case DZ_YNODE_MAP:
+		for (size_t i = 0; i < n->len; i++) {
+			h = hash_node(h, n->u.pairs[i].key);
+			h = hash_node(h, n->u.pairs[i].value);
+		}
+		return hash_bytes(h, "}", 1);
+	}
+	return h;
+}
+
+uint64_t dz_object_spec_hash(const struct dz_object *o)
+{
+	return o->spec_hash;
+}
 
 void dz_object_set_message(struct dz_object *o, const char *fmt, ...)
 {

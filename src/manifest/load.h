@@ -53,9 +53,11 @@ struct dz_object {
 	const struct dz_ynode *root; /* the document */
 	const struct dz_ynode *spec; /* NULL when missing (an error) */
 	uint32_t line, col;      /* start of the document's root node */
+	uint64_t spec_hash;      /* of spec as loaded (observedGeneration) */
 	struct dz_diags diags;   /* load-time problems of this object */
 
 	/* build time (zone/build.c) */
+	bool reused;             /* last build kept its zones as they were */
 	enum dz_reason reason;
 	char *message;           /* status message (heap), NULL: the usual
 	                          * one for the reason (dz_object_message) */
@@ -73,6 +75,8 @@ struct dz_mfile {
 	size_t nobjects;
 	struct dz_diags diags;   /* file-level: YAML syntax, limits, I/O */
 	bool failed;             /* unreadable or a syntax error: no objects */
+	uint64_t seq;            /* unique per load in this process: tells
+	                          * versions of one file apart */
 };
 
 /*
@@ -104,6 +108,9 @@ void dz_object_reset_status(struct dz_object *o);
  * a static buffer until the next call (main thread only).
  */
 const char *dz_object_message(const struct dz_object *o);
+
+/* A hash of o's spec as loaded (observedGeneration moves with it). */
+uint64_t dz_object_spec_hash(const struct dz_object *o);
 
 /*
  * The one copy of a zone name shared by every object that names it:

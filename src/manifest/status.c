@@ -14,19 +14,26 @@
 
 /* One object's remembered state. */
 struct sobj {
-	char *key;                 /* "kind\0ns\0name", owned */
-	const char *kind, *ns, *name; /* into key */
+	const char *kind, *ns, *name; /* copies in the table's arena */
 	const struct dz_object *o; /* served now (valid until next update) */
 	uint64_t spec_hash;
 	uint64_t generation;
 	time_t created, transition;
 	bool ready;
-	size_t seq;                /* order in the set: first one wins */
 };
 
+/*
+ * The table: entries in set order (files by path, objects in document
+ * order), an open-addressing index by (kind, namespace, name) to find
+ * last batch's entry of an object in O(1), and the sorted order made
+ * only when a listing is printed. A batch costs O(objects), no sort.
+ */
 struct dz_status {
-	struct sobj *v;            /* sorted by kind, ns, name */
+	struct sobj *v;
 	size_t n;
+	uint32_t *index;           /* entry + 1, 0 = empty; mask + 1 slots */
+	size_t mask;
+	struct dz_arena *keys;     /* the strings of v */
 	const struct dz_snapshot *snap; /* the caller keeps it alive */
 };
 
@@ -35,12 +42,11 @@ struct dz_status *dz_status_new(void)
 	return calloc(1, sizeof(struct dz_status));
 }
 
-static void free_all(struct sobj *v, size_t n)
+static void table_free(struct dz_status *t)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].key);
-	}
-	free(v);
+	free(t->v);
+	free(t->index);
+	dz_arena_free(t->keys);
 }
 
 void dz_status_free(struct dz_status *st)
@@ -48,7 +54,7 @@ void dz_status_free(struct dz_status *st)
 	if (st == NULL) {
 		return;
 	}
-	free_all(st->v, st->n);
+	table_free(st);
 	free(st);
 }
 
@@ -58,34 +64,6 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		h = (h ^ b[i]) * 0x100000001b3ULL;
-	}
-	return h;
-}
-
-/* FNV-1a over the tree: types, scalars, keys, in file order. */
-static uint64_t hash_node(uint64_t h, const struct dz_ynode *n)
-{
-	uint8_t t;
-
-	if (n == NULL) {
-		return hash_bytes(h, "", 1);
-	}
-	t = (uint8_t)n->type;
-	h = hash_bytes(h, &t, 1);
-	switch (n->type) {
-	case DZ_YNODE_SCALAR:
-		return hash_bytes(h, n->u.str, strlen(n->u.str) + 1);
-	case DZ_YNODE_SEQ:
-		for (size_t i = 0; i < n->len; i++) {
-			h = hash_node(h, n->u.items[i]);
-		}
-		return hash_bytes(h, "]", 1);
-	case DZ_YNODE_MAP:
-		for (size_t i = 0; i < n->len; i++) {
-			h = hash_node(h, n->u.pairs[i].key);
-			h = hash_node(h, n->u.pairs[i].value);
-		}
-		return hash_bytes(h, "}", 1);
 	}
 	return h;
 }
@@ -103,55 +81,62 @@ static int key_cmp3(const char *k1, const char *n1, const char *m1,
 
 static int sobj_cmp(const void *pa, const void *pb)
 {
-	const struct sobj *a = pa, *b = pb;
-	int c = key_cmp3(a->kind, a->ns, a->name, b->kind, b->ns, b->name);
+	const struct sobj *a = *(const struct sobj *const *)pa;
+	const struct sobj *b = *(const struct sobj *const *)pb;
 
-	if (c != 0) {
-		return c;
-	}
-	return (a->seq > b->seq) - (a->seq < b->seq);
+	return key_cmp3(a->kind, a->ns, a->name, b->kind, b->ns, b->name);
 }
 
-static const struct sobj *lookup(const struct sobj *v, size_t n,
-				 const struct dz_object *o)
+/* The entries sorted by kind, namespace, name (malloc'd), or NULL. */
+static const struct sobj **sorted(const struct dz_status *st)
 {
-	size_t lo = 0, hi = n;
+	const struct sobj **p = malloc((st->n + 1) * sizeof(*p));
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = key_cmp3(v[mid].kind, v[mid].ns, v[mid].name,
-				 o->kind, o->ns, o->name);
-		if (c == 0) {
-			return &v[mid];
-		}
-		if (c < 0) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
+	if (p == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < st->n; i++) {
+		p[i] = &st->v[i];
+	}
+	qsort(p, st->n, sizeof(*p), sobj_cmp);
+	return p;
+}
+
+static uint64_t key_hash(const char *kind, const char *ns, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = hash_bytes(h, kind, strlen(kind) + 1);
+	h = hash_bytes(h, ns, strlen(ns) + 1);
+	return hash_bytes(h, name, strlen(name));
+}
+
+/* The slot of o's identity in t's index: its entry or an empty one. */
+static uint32_t *slot(const struct dz_status *t, const struct dz_object *o,
+		      uint64_t h)
+{
+	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		uint32_t *sl = &t->index[i];
+		const struct sobj *e = *sl ? &t->v[*sl - 1] : NULL;
+		if (e == NULL || key_cmp3(e->kind, e->ns, e->name, o->kind,
+					  o->ns, o->name) == 0) {
+			return sl;
 		}
 	}
-	return NULL;
 }
 
 /* Fill a new entry for o, carrying over what old knew. */
-static int note(struct sobj *e, const struct dz_object *o,
-		const struct sobj *old, size_t seq, time_t now)
+static int note(struct dz_status *t, struct sobj *e,
+		const struct dz_object *o, const struct sobj *old, time_t now)
 {
-	size_t lk = strlen(o->kind), ln = strlen(o->ns), lm = strlen(o->name);
-
-	e->key = malloc(lk + ln + lm + 3);
-	if (e->key == NULL) {
+	e->kind = dz_arena_strdup(t->keys, o->kind);
+	e->ns = dz_arena_strdup(t->keys, o->ns);
+	e->name = dz_arena_strdup(t->keys, o->name);
+	if (e->kind == NULL || e->ns == NULL || e->name == NULL) {
 		return DZ_ENOMEM;
 	}
-	memcpy(e->key, o->kind, lk + 1);
-	memcpy(e->key + lk + 1, o->ns, ln + 1);
-	memcpy(e->key + lk + ln + 2, o->name, lm + 1);
-	e->kind = e->key;
-	e->ns = e->key + lk + 1;
-	e->name = e->key + lk + ln + 2;
 	e->o = o;
-	e->seq = seq;
-	e->spec_hash = hash_node(0xcbf29ce484222325ULL, o->spec);
+	e->spec_hash = dz_object_spec_hash(o);
 	e->ready = o->reason == DZ_REASON_SUCCEEDED;
 	if (old == NULL) {
 		e->generation = 1;
@@ -164,46 +149,55 @@ static int note(struct sobj *e, const struct dz_object *o,
 	return 0;
 }
 
+static int table_new(struct dz_status *t, size_t total)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * total) {
+		cap *= 2;
+	}
+	memset(t, 0, sizeof(*t));
+	t->v = calloc(total + 1, sizeof(*t->v));
+	t->index = calloc(cap, sizeof(*t->index));
+	t->keys = dz_arena_new(0);
+	t->mask = cap - 1;
+	return t->v && t->index && t->keys ? 0 : DZ_ENOMEM;
+}
+
 int dz_status_update(struct dz_status *st, const struct dz_mset *set,
 		     const struct dz_snapshot *snap, time_t now)
 {
-	size_t total = 0, n = 0, k = 0;
-	struct sobj *v;
+	struct dz_status t = { 0 };
+	size_t total = 0;
 
 	for (size_t i = 0; i < dz_mset_count(set); i++) {
 		total += dz_mset_served(set, i)->nobjects;
 	}
-	v = calloc(total + 1, sizeof(*v));
-	if (v == NULL) {
+	if (total >= UINT32_MAX || table_new(&t, total) != 0) {
+		table_free(&t);
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < dz_mset_count(set); i++) {
 		const struct dz_mfile *f = dz_mset_served(set, i);
 		for (size_t j = 0; j < f->nobjects; j++) {
 			const struct dz_object *o = &f->objects[j];
-			if (note(&v[n], o, lookup(st->v, st->n, o), n,
-				 now) != 0) {
-				free_all(v, n);
+			uint64_t h = key_hash(o->kind, o->ns, o->name);
+			uint32_t *sl = slot(&t, o, h), *old;
+			if (*sl != 0) {
+				continue; /* duplicate: the first one is it */
+			}
+			old = st->index ? slot(st, o, h) : NULL;
+			if (note(&t, &t.v[t.n], o, old && *old ?
+				 &st->v[*old - 1] : NULL, now) != 0) {
+				table_free(&t);
 				return DZ_ENOMEM;
 			}
-			n++;
+			*sl = (uint32_t)++t.n;
 		}
 	}
-	qsort(v, n, sizeof(*v), sobj_cmp);
-	/* A duplicated identity: the first in path order is the object. */
-	for (size_t i = 0; i < n; i++) {
-		if (k > 0 && key_cmp3(v[k - 1].kind, v[k - 1].ns,
-				      v[k - 1].name, v[i].kind, v[i].ns,
-				      v[i].name) == 0) {
-			free(v[i].key);
-			continue;
-		}
-		v[k++] = v[i];
-	}
-	free_all(st->v, st->n);
-	st->v = v;
-	st->n = k;
-	st->snap = snap;
+	table_free(st);
+	t.snap = snap;
+	*st = t;
 	return 0;
 }
 
@@ -229,10 +223,15 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 			   time_t now)
 {
 	size_t wk = 4, wn = 9, wm = 4, wz = 4, wr = 6;
+	const struct sobj **by = sorted(st);
 	char a[32];
 
+	if (by == NULL) {
+		fputs("out of memory\n", out);
+		return;
+	}
 	for (size_t i = 0; i < st->n; i++) {
-		const struct sobj *e = &st->v[i];
+		const struct sobj *e = by[i];
 		size_t z = strlen(e->o->zone ? e->o->zone : "<none>"), r;
 		r = strlen(dz_reason_name(e->o->reason));
 		wk = strlen(e->kind) > wk ? strlen(e->kind) : wk;
@@ -245,7 +244,7 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 		(int)wk, "KIND", (int)wn, "NAMESPACE", (int)wm, "NAME",
 		(int)wz, "ZONE", "READY", (int)wr, "REASON", "AGE");
 	for (size_t i = 0; i < st->n; i++) {
-		const struct sobj *e = &st->v[i];
+		const struct sobj *e = by[i];
 		age(now - e->created, a, sizeof(a));
 		fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
 			(int)wk, e->kind, (int)wn, e->ns, (int)wm, e->name,
@@ -253,6 +252,7 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 			e->ready ? "True" : "False", (int)wr,
 			dz_reason_name(e->o->reason), a);
 	}
+	free(by);
 }
 
 /* A string as a JSON (and YAML double-quoted) literal. */
@@ -622,14 +622,19 @@ int dz_status_print_object(const struct dz_status *st, const char *kind,
 
 void dz_status_print_list(const struct dz_status *st, FILE *out)
 {
+	const struct sobj **by = sorted(st);
 	struct view v;
 
+	if (by == NULL) {
+		return;
+	}
 	fputs("{\n\"apiVersion\": \"v1\",\n\"kind\": \"List\",\n\"items\": [\n",
 	      out);
 	for (size_t i = 0; i < st->n; i++) {
-		view_init(&v, st, &st->v[i]);
+		view_init(&v, st, by[i]);
 		print_json(&v, out);
 		fputs(i + 1 < st->n ? ",\n" : "\n", out);
 	}
 	fputs("]\n}\n", out);
+	free(by);
 }

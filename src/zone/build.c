@@ -27,6 +27,18 @@ struct bzone {
 	struct dz_zone_builder *b;
 	struct dz_zone *zone;
 	uint64_t hash; /* content: sum of RR hashes, SOA serial left out */
+	uint64_t fp;   /* inputs: the DNSZone and the records that join */
+	size_t obj_index; /* of obj in bstate.objs */
+	const struct dz_zone *reuse; /* the served zone, same fp: kept */
+};
+
+/* An object's status from the previous build, kept aside until it is
+ * known whether the object is built again or its zones are reused. */
+struct saved {
+	enum dz_reason reason;
+	char *message;
+	const char *zone;
+	struct dz_diags bdiags;
 };
 
 /* An MX/NS/SRV target to check for A/AAAA once all zones are built. */
@@ -39,6 +51,7 @@ struct target {
 struct bstate {
 	const struct dz_build_opts *opts;
 	struct dz_object **objs;
+	struct saved *saved;    /* parallel to objs */
 	size_t nobjs;
 	struct bzone *zones;
 	size_t nzones;
@@ -121,25 +134,29 @@ static void merge_diags(struct dz_diags *dst, const struct dz_diags *src)
 
 /* ---- objects: reset, duplicates, load-time state -------------------- */
 
-static int obj_cmp(const void *pa, const void *pb)
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
-	const struct dz_object *a = *(const struct dz_object *const *)pa;
-	const struct dz_object *b = *(const struct dz_object *const *)pb;
-	int c;
+	const uint8_t *b = p;
 
-	if ((c = strcmp(a->kind, b->kind)) != 0 ||
-	    (c = strcmp(a->ns, b->ns)) != 0 ||
-	    (c = strcmp(a->name, b->name)) != 0 ||
-	    (c = strcmp(a->file->rel, b->file->rel)) != 0) {
-		return c;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ b[i]) * 0x100000001b3ULL;
 	}
-	return (a > b) - (a < b); /* document order within one file */
+	return h;
 }
 
 static bool same_id(const struct dz_object *a, const struct dz_object *b)
 {
 	return strcmp(a->kind, b->kind) == 0 && strcmp(a->ns, b->ns) == 0 &&
 	       strcmp(a->name, b->name) == 0;
+}
+
+static uint64_t id_hash(const struct dz_object *o)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv(h, o->kind, strlen(o->kind) + 1);
+	h = fnv(h, o->ns, strlen(o->ns) + 1);
+	return fnv(h, o->name, strlen(o->name));
 }
 
 static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
@@ -151,14 +168,22 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 		total += files[i]->nobjects;
 	}
 	st->objs = calloc(total ? total : 1, sizeof(*st->objs));
-	if (st->objs == NULL) {
+	st->saved = calloc(total ? total : 1, sizeof(*st->saved));
+	if (st->objs == NULL || st->saved == NULL) {
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < files[i]->nobjects; j++) {
 			struct dz_object *o = &files[i]->objects[j];
+			struct saved *sv = &st->saved[k];
+			sv->reason = o->reason;
+			sv->message = o->message;
+			sv->zone = o->zone;
+			sv->bdiags = o->bdiags;
+			memset(&o->bdiags, 0, sizeof(o->bdiags));
+			o->message = NULL;
+			o->reused = false;
 			dz_object_reset_status(o);
-			dz_diags_clear(&o->bdiags);
 			st->objs[k++] = o;
 		}
 	}
@@ -166,27 +191,42 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 	return 0;
 }
 
-/* DuplicateObject, ReconcileFailed (load time), UnsupportedKind. */
+/*
+ * DuplicateObject, ReconcileFailed (load time), UnsupportedKind. Objects
+ * come in set order (files by path, then document order), so the first
+ * of an identity met is the one served: a hash set, no sort.
+ */
 static int classify_objects(struct bstate *st)
 {
-	struct dz_object **s = malloc((st->nobjs + 1) * sizeof(*s));
+	size_t cap = 16, mask;
+	uint32_t *set;
 
-	if (s == NULL) {
+	while (cap < 2 * st->nobjs) {
+		cap *= 2;
+	}
+	mask = cap - 1;
+	set = calloc(cap, sizeof(*set));
+	if (set == NULL || st->nobjs >= UINT32_MAX) {
+		free(set);
 		return DZ_ENOMEM;
 	}
-	memcpy(s, st->objs, st->nobjs * sizeof(*s));
-	qsort(s, st->nobjs, sizeof(*s), obj_cmp);
-	for (size_t i = 1, w = 0; i < st->nobjs; i++) {
-		if (!same_id(s[w], s[i])) {
-			w = i; /* the first of a new identity wins */
+	for (size_t i = 0; i < st->nobjs; i++) {
+		struct dz_object *o = st->objs[i], *w;
+		size_t j = id_hash(o) & mask;
+
+		while (set[j] != 0 && !same_id(st->objs[set[j] - 1], o)) {
+			j = (j + 1) & mask;
+		}
+		if (set[j] == 0) {
+			set[j] = (uint32_t)i + 1;
 			continue;
 		}
-		set_status(s[i], DZ_REASON_DUPLICATE_OBJECT,
-			   "duplicate of %s %s/%s in %s:%u", s[w]->kind,
-			   s[w]->ns, s[w]->name, s[w]->file->rel,
-			   s[w]->line);
+		w = st->objs[set[j] - 1];
+		set_status(o, DZ_REASON_DUPLICATE_OBJECT,
+			   "duplicate of %s %s/%s in %s:%u", w->kind, w->ns,
+			   w->name, w->file->rel, w->line);
 	}
-	free(s);
+	free(set);
 	for (size_t i = 0; i < st->nobjs; i++) {
 		struct dz_object *o = st->objs[i];
 		if (o->reason != DZ_REASON_PENDING) {
@@ -251,6 +291,7 @@ static int parse_zones(struct bstate *st)
 		}
 		struct bzone *z = &st->zones[st->nzones++];
 		z->obj = o;
+		z->obj_index = i;
 		int rc = dz_zspec_parse(&z->spec, o->spec, o->file->rel,
 					&o->bdiags);
 		if (rc == DZ_ENOMEM) {
@@ -303,16 +344,6 @@ static int index_zones(struct bstate *st)
 	return 0;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* splitmix64's finalizer: spreads FNV's weak high bits before summing. */
 static uint64_t mix(uint64_t h)
 {
@@ -363,10 +394,104 @@ static uint64_t apex_hash(const struct dz_zspec *z)
 	return mix(h);
 }
 
+/* ---- reuse: zones whose inputs did not change ------------------------ */
+
+static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
+			struct bzone ***out, size_t *n);
+
+/* An object version's identity: its file's load number and its place. */
+static uint64_t obj_id(const struct dz_object *o, size_t nzones)
+{
+	uint64_t idx = (uint64_t)(o - o->file->objects);
+
+	return mix(o->file->seq * 0x9e3779b97f4a7c15ULL + (idx << 8) +
+		   nzones);
+}
+
+/* Take back the previous build's status of st->objs[i]. */
+static void restore(struct bstate *st, size_t i)
+{
+	struct dz_object *o = st->objs[i];
+	struct saved *sv = &st->saved[i];
+
+	o->reason = sv->reason;
+	free(o->message);
+	o->message = sv->message;
+	o->zone = sv->zone;
+	dz_diags_clear(&o->bdiags);
+	o->bdiags = sv->bdiags;
+	memset(sv, 0, sizeof(*sv));
+	o->reused = true;
+}
+
+static bool is_member(const struct dz_object *o)
+{
+	return !o->is_zone && o->ops != NULL &&
+	       o->reason == DZ_REASON_PENDING;
+}
+
+/*
+ * Each record's zones folded into the zones' fingerprints; with a served
+ * snapshot (opts->prev), a zone whose fingerprint is the one it was
+ * built with there is kept, and records whose zones are all kept take
+ * back their status. Pass 0 sums, pass 1 marks.
+ */
+static int plan_reuse(struct bstate *st)
+{
+	const struct dz_snapshot *prev = st->opts ? st->opts->prev : NULL;
+	struct bzone **zs;
+	size_t nz;
+
+	for (size_t i = 0; i < st->nserving; i++) {
+		st->by_name[i]->fp = obj_id(st->by_name[i]->obj, 0);
+	}
+	for (int pass = 0; pass < (prev != NULL ? 2 : 1); pass++) {
+		for (size_t i = 0; i < st->nobjs; i++) {
+			struct dz_object *o = st->objs[i];
+			bool all = true;
+			if (!is_member(o)) {
+				continue;
+			}
+			if (record_zones(st, o, true, &zs, &nz) != 0) {
+				return DZ_ENOMEM;
+			}
+			for (size_t j = 0; j < nz; j++) {
+				zs[j]->fp += pass == 0 ? obj_id(o, nz) : 0;
+				all = all && zs[j]->reuse != NULL;
+			}
+			free(zs);
+			if (pass == 1 && nz > 0 && all) {
+				restore(st, i);
+			}
+		}
+		for (size_t i = 0; pass == 0 && prev != NULL &&
+		     i < st->nserving; i++) {
+			struct bzone *z = st->by_name[i];
+			size_t len = dz_dname_len(z->spec.origin);
+			uint8_t lname[DZ_DNAME_MAX];
+			const struct dz_zone *pz;
+
+			memcpy(lname, z->spec.origin, len);
+			dz_dname_tolower(lname);
+			pz = dz_snapshot_find_zone(prev, lname, len);
+			if (pz != NULL &&
+			    dz_dname_len(dz_zone_origin(pz)) == len &&
+			    dz_zone_fingerprint(pz) == z->fp) {
+				z->reuse = pz;
+				restore(st, z->obj_index);
+			}
+		}
+	}
+	return 0;
+}
+
 static int start_zones(struct bstate *st)
 {
 	for (size_t i = 0; i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
+		if (z->reuse != NULL) {
+			continue;
+		}
 		if ((z->b = dz_zone_builder_new(z->spec.origin)) == NULL) {
 			return DZ_ENOMEM;
 		}
@@ -488,10 +613,13 @@ static int push_zone(struct bzone ***out, size_t *n, struct bzone *z)
 }
 
 static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
-		  struct bzone ***out, size_t *n)
+		  bool dry, struct bzone ***out, size_t *n)
 {
 	struct bzone *z = find_ref(st, o->ns, ref);
 
+	if (dry && (z == NULL || !z->serves)) {
+		return 0;
+	}
 	if (z == NULL) {
 		set_status(o, DZ_REASON_ZONE_NOT_FOUND,
 			   "no DNSZone '%s' in namespace '%s'", ref, o->ns);
@@ -508,9 +636,10 @@ static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 
 /*
  * The zones that take record o (malloc'd array, *n of them). With none,
- * o's reason says why (or an error is in its bdiags).
+ * o's reason says why (or an error is in its bdiags) unless dry: then o
+ * is left as it is.
  */
-static int record_zones(struct bstate *st, struct dz_object *o,
+static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 			struct bzone ***out, size_t *n)
 {
 	const struct dz_ynode *rn, *zn;
@@ -520,6 +649,9 @@ static int record_zones(struct bstate *st, struct dz_object *o,
 	*out = NULL;
 	*n = 0;
 	if (ref != NULL && zone != NULL) {
+		if (dry) {
+			return 0;
+		}
 		dz_diags_add(&o->bdiags, DZ_SEV_ERROR, o->file->rel,
 			     dz_ynode_line(zn), dz_ynode_col(zn),
 			     "both zoneRef '%s' and zone '%s' are set: use "
@@ -527,10 +659,13 @@ static int record_zones(struct bstate *st, struct dz_object *o,
 		return 0;
 	}
 	if (ref != NULL) {
-		return by_ref(st, o, ref, out, n);
+		return by_ref(st, o, ref, dry, out, n);
 	}
 	if (zone != NULL) {
 		struct bzone *z = find_zone_name(st, o->ns, zone);
+		if (z == NULL && dry) {
+			return 0;
+		}
 		if (z == NULL) {
 			set_status(o, DZ_REASON_ZONE_NOT_FOUND,
 				   "no zone '%s' served in namespace '%s'",
@@ -549,7 +684,7 @@ static int record_zones(struct bstate *st, struct dz_object *o,
 			return DZ_ENOMEM;
 		}
 	}
-	if (*n == 0) {
+	if (*n == 0 && !dry) {
 		set_status(o, DZ_REASON_NOT_SELECTED, "no DNSZone in namespace "
 			   "'%s' selects its labels", o->ns);
 	}
@@ -740,7 +875,7 @@ static int build_record(struct bstate *st, struct dz_object *o,
 	size_t nz = 0, i;
 	int rc, bad = 0;
 
-	if ((rc = record_zones(st, o, &zs, &nz)) != 0) {
+	if ((rc = record_zones(st, o, false, &zs, &nz)) != 0) {
 		goto out;
 	}
 	rr = calloc(nz + 1, sizeof(*rr));
@@ -762,7 +897,8 @@ static int build_record(struct bstate *st, struct dz_object *o,
 		goto out;
 	}
 	for (i = 0; ck != NULL && i < nz && rc == 0; i++) {
-		for (size_t j = 0; j < rr[i].n && rc == 0; j++) {
+		for (size_t j = 0; zs[i]->reuse == NULL && j < rr[i].n &&
+		     rc == 0; j++) {
 			rc = dz_checks_add_rr(ck, &zs[i]->spec, o, oa[i].owner,
 					      o->ops->rrtype,
 					      rr[i].items[j].data,
@@ -773,7 +909,8 @@ static int build_record(struct bstate *st, struct dz_object *o,
 		goto out;
 	}
 	for (i = 0; i < nz; i++) {
-		if ((rc = add_rrs(st, o, zs[i], &oa[i], &rr[i])) != 0) {
+		if (zs[i]->reuse == NULL &&
+		    (rc = add_rrs(st, o, zs[i], &oa[i], &rr[i])) != 0) {
 			goto out;
 		}
 	}
@@ -797,7 +934,17 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 	for (size_t i = 0; i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
 		const char *err = "out of memory";
-		int rc = add_apex(st, z);
+		int rc;
+
+		if (z->reuse != NULL) {
+			rc = dz_snapshot_add_zone(snap,
+						  (struct dz_zone *)z->reuse);
+			if (rc == DZ_ENOMEM) {
+				return rc;
+			}
+			continue;
+		}
+		rc = add_apex(st, z);
 		if (rc == 0) {
 			rc = dz_zspec_add_ns_fallback(&z->spec, z->b);
 		}
@@ -813,6 +960,7 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 				   err);
 			continue;
 		}
+		dz_zone_set_fingerprint(z->zone, z->fp);
 		rc = dz_snapshot_add_zone(snap, z->zone);
 		if (rc == DZ_ENOMEM) {
 			return rc;
@@ -892,6 +1040,11 @@ static void state_free(struct bstate *st)
 	free(st->by_name);
 	free(st->targets);
 	free(st->objs);
+	for (size_t i = 0; st->saved != NULL && i < st->nobjs; i++) {
+		free(st->saved[i].message);
+		dz_diags_clear(&st->saved[i].bdiags);
+	}
+	free(st->saved);
 }
 
 /*
@@ -906,12 +1059,15 @@ static int run_checks(struct bstate *st)
 	int rc = ck != NULL ? 0 : DZ_ENOMEM;
 
 	for (size_t i = 0; i < st->nserving && rc == 0; i++) {
-		rc = dz_checks_add_zone(ck, &st->by_name[i]->spec,
-					st->by_name[i]->obj);
+		if (st->by_name[i]->reuse == NULL) {
+			rc = dz_checks_add_zone(ck, &st->by_name[i]->spec,
+						st->by_name[i]->obj);
+		}
 	}
 	for (size_t i = 0; i < st->nobjs && rc == 0; i++) {
 		struct dz_object *o = st->objs[i];
-		if (!o->is_zone && o->reason == DZ_REASON_PENDING) {
+		if (!o->is_zone && !o->reused &&
+		    o->reason == DZ_REASON_PENDING) {
 			rc = build_record(st, o, ck);
 		}
 	}
@@ -930,12 +1086,14 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 	if ((rc = collect_objects(st, files, n)) != 0 ||
 	    (rc = classify_objects(st)) != 0 ||
 	    (rc = parse_zones(st)) != 0 || (rc = index_zones(st)) != 0 ||
-	    (rc = start_zones(st)) != 0 || (rc = run_checks(st)) != 0) {
+	    (rc = plan_reuse(st)) != 0 || (rc = start_zones(st)) != 0 ||
+	    (rc = run_checks(st)) != 0) {
 		return rc;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
 		struct dz_object *o = st->objs[i];
-		if (o->is_zone || o->reason != DZ_REASON_PENDING) {
+		if (o->is_zone || o->reused ||
+		    o->reason != DZ_REASON_PENDING) {
 			continue;
 		}
 		if ((rc = build_record(st, o, NULL)) != 0) {

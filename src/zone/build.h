@@ -27,6 +27,13 @@ struct dz_build_opts {
 	uint32_t (*content_serial)(const char *zone_name, uint32_t spec_serial,
 				   uint64_t content_hash, void *arg);
 	void *serial_arg;
+	/*
+	 * Optional: the snapshot served now. A zone whose inputs (its
+	 * DNSZone and every record that joins it, by file version) are
+	 * those it was built from there is taken over as it is: its records
+	 * are not parsed again and keep their status. NULL: build all.
+	 */
+	const struct dz_snapshot *prev;
 };
 
 /*

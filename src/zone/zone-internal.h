@@ -74,6 +74,7 @@ struct dz_zone {
 	uint32_t mask;         /* table size - 1 (power of two) */
 	const struct dz_node **table; /* open addressing, linear probing */
 	const struct dz_node **sorted; /* nnodes, canonical order */
+	uint64_t fingerprint;  /* what it was built from (build.c) */
 };
 
 /* FNV-1a over a lower-case wire name. Hot-path safe. */

@@ -718,3 +718,13 @@ int dz_zone_walk(const struct dz_zone *z, dz_zone_rr_fn cb, void *arg)
 	}
 	return 0;
 }
+
+void dz_zone_set_fingerprint(struct dz_zone *z, uint64_t fp)
+{
+	z->fingerprint = fp;
+}
+
+uint64_t dz_zone_fingerprint(const struct dz_zone *z)
+{
+	return z->fingerprint;
+}

@@ -50,6 +50,14 @@ struct dz_zone *dz_zone_builder_finish(struct dz_zone_builder *b,
 void dz_zone_ref(struct dz_zone *z);
 void dz_zone_unref(struct dz_zone *z);
 
+/*
+ * The builder's record of what the zone was made from (the objects and
+ * their versions): a later build whose inputs have the same fingerprint
+ * reuses the zone instead of building it again. Set before publication.
+ */
+void dz_zone_set_fingerprint(struct dz_zone *z, uint64_t fp);
+uint64_t dz_zone_fingerprint(const struct dz_zone *z);
+
 /* Accessors (borrowed). */
 const uint8_t *dz_zone_origin(const struct dz_zone *z);
 uint32_t dz_zone_serial(const struct dz_zone *z);

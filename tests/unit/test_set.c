@@ -303,6 +303,98 @@ static void test_set_touch_tree(void **state)
 	assert_int_equal(fx.st.files, 2);
 }
 
+/* A second zone, example.org, whose records carry zone: example.org. */
+#define ZONE2(serial) \
+	"apiVersion: bindy.firestoned.io/v1beta1\nkind: DNSZone\n" \
+	"metadata: {name: z2, namespace: t}\n" \
+	"spec:\n  zoneName: example.org\n" \
+	"  soaRecord: {primaryNs: ns1.example.org., adminEmail: " \
+	"h.example.org., serial: " serial ", refresh: 3600, retry: 600, " \
+	"expire: 604800, negativeTtl: 300}\n" \
+	"  nameServers: [{hostname: ns1.example.org., ipv4Address: " \
+	"192.0.2.54}]\n" \
+	"  recordsFrom: [{selector: {matchLabels: {zone: example.org}}}]\n"
+
+#define AREC2(name, addr) \
+	"apiVersion: bindy.firestoned.io/v1beta1\nkind: ARecord\n" \
+	"metadata: {name: " name ", namespace: t, labels: " \
+	"{zone: example.org}}\n" \
+	"spec: {name: " name ", ipv4Addresses: [\"" addr "\"]}\n"
+
+/* Apply with the served snapshot as prev: unchanged zones are kept. */
+static void apply_reusing(void)
+{
+	struct dz_build_opts o = { .prev = fx.snap };
+	struct dz_snapshot *snap = NULL;
+
+	assert_int_equal(dz_mset_apply(fx.set, &o, &fx.st, &snap), 0);
+	assert_non_null(snap);
+	dz_snapshot_unref(fx.snap);
+	fx.snap = snap;
+}
+
+static const struct dz_zone *zone_named(const char *text)
+{
+	uint8_t wire[DZ_DNAME_MAX];
+	size_t len;
+
+	assert_int_equal(dz_dname_from_text(text, strlen(text), NULL, wire,
+					    &len, NULL, NULL), 0);
+	const struct dz_zone *z = dz_snapshot_find_zone(fx.snap, wire, len);
+	assert_non_null(z);
+	return z;
+}
+
+static void test_set_reuses_untouched_zones(void **state)
+{
+	const struct dz_zone *com, *org;
+	const struct dz_object *o;
+
+	(void)state;
+	put("zone2.yaml", ZONE2("1"));
+	put("org.yaml", AREC2("web", "192.0.2.7"));
+	apply_reusing();
+	com = zone_named("example.com.");
+	org = zone_named("example.org.");
+
+	/* A record of example.com changes: example.org is kept as is,
+	 * and its record keeps its status without being parsed again. */
+	put("www.yaml", AREC("www", "192.0.2.2"));
+	apply_reusing();
+	assert_ptr_not_equal(zone_named("example.com."), com);
+	assert_ptr_equal(zone_named("example.org."), org);
+	o = object("org.yaml", 0);
+	assert_true(o->reused);
+	assert_int_equal(o->reason, DZ_REASON_SUCCEEDED);
+	assert_string_equal(o->zone, "example.org");
+	assert_string_equal(dz_object_message(o),
+			    "A record added to zone example.org");
+	assert_false(object("www.yaml", 0)->reused);
+
+	/* The same bytes written again are a new version: rebuilt. */
+	com = zone_named("example.com.");
+	put("org.yaml", AREC2("web", "192.0.2.7"));
+	apply_reusing();
+	assert_ptr_equal(zone_named("example.com."), com);
+	assert_ptr_not_equal(zone_named("example.org."), org);
+	org = zone_named("example.org.");
+
+	/* The DNSZone changes: its zone is rebuilt, the other kept. */
+	put("zone2.yaml", ZONE2("2"));
+	apply_reusing();
+	assert_ptr_equal(zone_named("example.com."), com);
+	assert_ptr_not_equal(zone_named("example.org."), org);
+	assert_int_equal(dz_zone_serial(zone_named("example.org.")), 2);
+
+	/* A record moves to the other zone: both are rebuilt. */
+	org = zone_named("example.org.");
+	put("www.yaml", AREC2("www", "192.0.2.2"));
+	apply_reusing();
+	assert_ptr_not_equal(zone_named("example.com."), com);
+	assert_ptr_not_equal(zone_named("example.org."), org);
+	assert_string_equal(object("www.yaml", 0)->zone, "example.org");
+}
+
 static void test_set_manifest_names(void **state)
 {
 	static const struct { const char *rel; bool ok; } v[] = {
@@ -336,6 +428,7 @@ int main(void)
 		T(test_set_new_broken_file),
 		T(test_set_delete),
 		T(test_set_touch_tree),
+		T(test_set_reuses_untouched_zones),
 		T(test_set_manifest_names),
 	};
 

@@ -10,8 +10,10 @@
 #include "daemon/listen.h"
 #include "util/errcode.h"
 
-/* Pending TCP connections per listener socket (one per worker). */
-#define LISTEN_BACKLOG 128
+/* Pending TCP connections per listener socket (one per worker): a burst
+ * of new clients waits here rather than retrying its SYN a second later.
+ * The kernel caps it at net.core.somaxconn. */
+#define LISTEN_BACKLOG 1024
 
 /* Decimal 1..65535, digits only (no sign, no spaces, no hex). */
 static int parse_port(const char *s, uint16_t *port, const char **why)

@@ -2,8 +2,8 @@
 /* dzsend.c -- raw DNS message sender for the packet-level tests. */
 
 /*
- * dzsend [-t] [-r] [-n N] [-s MS] [-w MS] [-c MS] [-e SIZE] [-D]
- *        [-q NAME TYPE]... ADDR PORT [HEX|@FILE]...
+ * dzsend [-t] [-r] [-n N] [-s MS] [-w MS] [-c MS] [-e SIZE] [-D] [-b SRC]
+ *        [-o N] [-F N] [-P PPS] [-q NAME TYPE]... ADDR PORT [HEX|@FILE]...
  * Sends the -q queries, then each HEX message, over UDP or (-t) over one TCP
  * connection, and prints one line per message: the response summary,
  * "noresponse" on timeout or "closed" when the server closed the TCP
@@ -11,7 +11,15 @@
  * TCP only: -r sends the hex as is (no length prefix added), -n N reads N
  * responses per message (pipelining), -s MS sends one byte every MS ms,
  * -c MS waits at the end until the server closes the connection and
- * prints "closed ms=N" or "stillopen". Libc only.
+ * prints "closed ms=N" or "stillopen". -b SRC binds the socket(s) to
+ * the local address SRC first (127.0.0.2: another client).
+ * -o N (TCP): open N idle connections, print "open K" (K connected), hold
+ * them until the server has closed them all or -c MS (default 60000)
+ * passed, print "closed C of K ms=M".
+ * -F N (UDP): send the first -q query N times (ids 0..N-1) at -P PPS
+ * (default 2000) per second, wait -w MS for the last answers, print
+ * "flood sent=N full=F tc=T lost=L ms=M" (answers whole, truncated,
+ * none). Libc only.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -29,10 +37,11 @@
 #include <unistd.h>
 
 #define MAXMSG 70000
-#define MAXQ 16
+#define MAXQ 64
 
 static int tcp, raw, wait_ms = 2000, slow_ms = -1, close_ms = -1, per = 1;
 static int edns = -1, dobit;
+static const char *bind_src;
 
 static const char *const rcodes[] = {
 	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
@@ -354,11 +363,166 @@ static void wait_close(int fd, int closed)
 	printf("closed ms=%lld\n", now_ms() - start);
 }
 
+/* A socket like ai, bound to -b's address if given, or -1. */
+static int open_socket(const struct addrinfo *ai, int flags)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | flags, 0);
+	struct addrinfo hints = {0}, *src = NULL;
+
+	if (fd < 0 || bind_src == NULL) {
+		return fd;
+	}
+	hints.ai_family = ai->ai_family;
+	hints.ai_socktype = ai->ai_socktype;
+	hints.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(bind_src, NULL, &hints, &src) != 0) {
+		fprintf(stderr, "dzsend: bad -b address '%s'\n", bind_src);
+		exit(1);
+	}
+	if (bind(fd, src->ai_addr, src->ai_addrlen) < 0) {
+		fprintf(stderr, "dzsend: bind %s: %s\n", bind_src,
+			strerror(errno));
+		exit(2);
+	}
+	freeaddrinfo(src);
+	return fd;
+}
+
+/* -o: open n idle connections, wait for the server to close them. */
+static int hold(const struct addrinfo *ai, int n)
+{
+	struct pollfd *p = calloc((size_t)n, sizeof(*p));
+	long long start, deadline;
+	int open = 0, closed = 0, err;
+	socklen_t elen = sizeof(err);
+	char b[512];
+
+	if (p == NULL) {
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		p[i].fd = open_socket(ai, SOCK_NONBLOCK);
+		if (p[i].fd < 0) {
+			fprintf(stderr, "dzsend: socket %d: %s\n", i,
+				strerror(errno));
+			return 2;
+		}
+		if (connect(p[i].fd, ai->ai_addr, ai->ai_addrlen) < 0 &&
+		    errno != EINPROGRESS) {
+			fprintf(stderr, "dzsend: connect %d: %s\n", i,
+				strerror(errno));
+			return 2;
+		}
+		p[i].events = POLLOUT;
+	}
+	/* Connected: writable without a pending error. */
+	deadline = now_ms() + 30000;
+	while (open < n && now_ms() < deadline) {
+		if (poll(p, (nfds_t)n, 100) <= 0) {
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			if (p[i].revents == 0 || p[i].events != POLLOUT) {
+				continue;
+			}
+			err = 0;
+			getsockopt(p[i].fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+			p[i].events = err == 0 ? POLLIN : 0;
+			p[i].fd = err == 0 ? p[i].fd : -1;
+			open += err == 0;
+			closed += err != 0;
+		}
+		if (open + closed == n) {
+			break;
+		}
+	}
+	printf("open %d\n", open);
+	fflush(stdout);
+	start = now_ms();
+	deadline = start + (close_ms >= 0 ? close_ms : 60000);
+	closed = 0;
+	while (closed < open && now_ms() < deadline) {
+		if (poll(p, (nfds_t)n, 100) <= 0) {
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			if (p[i].fd >= 0 && p[i].events == POLLIN &&
+			    p[i].revents != 0 && read(p[i].fd, b, sizeof(b)) <= 0) {
+				close(p[i].fd);
+				p[i].fd = -1;
+				closed++;
+			}
+		}
+	}
+	printf("closed %d of %d ms=%lld\n", closed, open, now_ms() - start);
+	for (int i = 0; i < n; i++) {
+		if (p[i].fd >= 0) {
+			close(p[i].fd);
+		}
+	}
+	free(p);
+	return 0;
+}
+
+/* -F: n copies of query q (ids 0..n-1) at pps per second; tally. */
+static int flood(int fd, uint8_t *q, size_t qlen, int n, int pps)
+{
+	static uint8_t buf[MAXMSG];
+	uint8_t *seen = calloc((size_t)n, 1);
+	long long start = now_ms(), deadline;
+	int sent = 0, full = 0, tc = 0, bufsz = 1 << 22;
+	ssize_t r;
+
+	if (seen == NULL) {
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
+	for (;;) {
+		/* Send what is due by now, then take what has come. */
+		long long due = (now_ms() - start) * pps / 1000 + 1;
+
+		while (sent < n && sent < due) {
+			q[0] = (uint8_t)(sent >> 8);
+			q[1] = (uint8_t)sent;
+			if (send(fd, q, qlen, 0) < 0 && errno == EAGAIN) {
+				break;
+			}
+			sent++;
+		}
+		deadline = sent < n ? now_ms() + 1 : now_ms() + wait_ms;
+		for (;;) {
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
+			long long left = deadline - now_ms();
+
+			if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
+				break;
+			}
+			r = recv(fd, buf, sizeof(buf), 0);
+			if (r >= 12 && (buf[0] << 8 | buf[1]) < n &&
+			    !seen[buf[0] << 8 | buf[1]]) {
+				seen[buf[0] << 8 | buf[1]] = 1;
+				tc += (buf[2] & 0x02) != 0;
+				full += (buf[2] & 0x02) == 0;
+			}
+			if (sent < n) {
+				break;
+			}
+		}
+		if (sent == n && deadline <= now_ms()) {
+			break;
+		}
+	}
+	printf("flood sent=%d full=%d tc=%d lost=%d ms=%lld\n", sent, full,
+	       tc, sent - full - tc, now_ms() - start);
+	free(seen);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: dzsend [-t] [-r] [-n N] [-s MS] [-w MS] "
-			"[-c MS] [-e SIZE] [-D] [-q NAME TYPE]... ADDR PORT "
-			"[HEX|@FILE]...\n");
+			"[-c MS] [-e SIZE] [-D] [-b SRC] [-o N] [-F N] [-P PPS] "
+			"[-q NAME TYPE]... ADDR PORT [HEX|@FILE]...\n");
 	return 1;
 }
 
@@ -367,10 +531,10 @@ int main(int argc, char **argv)
 	static uint8_t msg[MAXMSG];
 	const char *qn[MAXQ], *qt[MAXQ];
 	struct addrinfo hints = {0}, *ai = NULL;
-	int c, nq = 0, fd, closed = 0;
+	int c, nq = 0, fd, closed = 0, nhold = 0, nflood = 0, pps = 2000;
 
 	srandom((unsigned)(time(NULL) ^ getpid()));
-	while ((c = getopt(argc, argv, "+trn:s:w:c:e:Dq:")) != -1) {
+	while ((c = getopt(argc, argv, "+trn:s:w:c:e:Db:o:F:P:q:")) != -1) {
 		switch (c) {
 		case 't': tcp = 1; break;
 		case 'r': raw = 1; break;
@@ -380,6 +544,10 @@ int main(int argc, char **argv)
 		case 'c': close_ms = atoi(optarg); break;
 		case 'e': edns = atoi(optarg) & 0xffff; break;
 		case 'D': dobit = 1; break;
+		case 'b': bind_src = optarg; break;
+		case 'o': nhold = atoi(optarg); tcp = 1; break;
+		case 'F': nflood = atoi(optarg); break;
+		case 'P': pps = atoi(optarg); break;
 		case 'q':
 			if (nq == MAXQ || optind >= argc) {
 				return usage();
@@ -400,12 +568,25 @@ int main(int argc, char **argv)
 			argv[optind], argv[optind + 1]);
 		return 1;
 	}
-	fd = socket(ai->ai_family, ai->ai_socktype, 0);
+	if (nhold > 0) {
+		int rc = hold(ai, nhold);
+
+		freeaddrinfo(ai);
+		return rc;
+	}
+	fd = open_socket(ai, 0);
 	if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
 		fprintf(stderr, "dzsend: connect: %s\n", strerror(errno));
 		return 2;
 	}
 	freeaddrinfo(ai);
+	if (nflood > 0) {
+		if (tcp || nq == 0 || pps <= 0 || nflood > 65536) {
+			return usage();
+		}
+		return flood(fd, msg, build_query(msg, qn[0], type_code(qt[0])),
+			     nflood, pps);
+	}
 	if (tcp) {
 		int one = 1;
 

@@ -62,6 +62,10 @@ hostile "OPT in the answer section is FORMERR" \
 hostile "OPT in the authority section is FORMERR" \
 	'^rcode=FORMERR id=4660 flags=qr .*an=0 ' \
 	"$(hdr 0x1234 0 1 0 1 0)$Q$(opt)"
+# RFC 7871 7.1.2: a server without client-subnet support ignores ECS.
+hostile "client subnet option (not supported) is ignored" \
+	"${OK}.* edns=0 udp=1232 do=0 extrcode=0$" \
+	"$(hdr 0x1234 0 1 0 0 1)$Q$(opt 1232 0 0 0008000400010000)"
 # Options we do not know (and a client cookie) are ignored.
 hostile "unknown EDNS option is ignored" \
 	"${OK}.* edns=0 udp=1232 do=0 extrcode=0$" \

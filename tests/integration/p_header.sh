@@ -57,6 +57,21 @@ hostile "AD and CD bits set are still answered" \
 hostile "name outside our zones is REFUSED without AA" \
 	'^rcode=REFUSED id=4660 flags=qr qd=1 an=0 ' \
 	"$(hdr 0x1234 0 1 0 0 0)$(quest www.example.org 1)"
+hostile "empty datagram is dropped" '^noresponse$' -w 500 ''
+hostile "header only, QDCOUNT=1: FORMERR" \
+	'^rcode=FORMERR id=4660 flags=qr .*an=0 ' "$(hdr 0x1234 0 1 0 0 0)"
+hostile "unknown class 4660 is REFUSED" \
+	'^rcode=REFUSED id=4660 flags=qr qd=1 an=0 ' \
+	"$(hdr 0x1234 0 1 0 0 0)$(quest www.example.com 1 4660)"
+hostile "class ANY is REFUSED" '^rcode=REFUSED id=4660 flags=qr qd=1 an=0 ' \
+	"$(hdr 0x1234 0 1 0 0 0)$(quest www.example.com 1 255)"
+hostile "ANCOUNT=65535 with no records is FORMERR" \
+	'^rcode=FORMERR id=4660 flags=qr .*an=0 ' "$(hdr 0x1234 0 1 65535 0 0)$Q"
+hostile "NSCOUNT=1 with a cut record is FORMERR" \
+	'^rcode=FORMERR id=4660 flags=qr .*an=0 ' \
+	"$(hdr 0x1234 0 1 0 1 0)${Q}c00c000100010000"
+hostile "UPDATE with no zone section is NOTIMP" \
+	'^rcode=NOTIMP id=4660 flags=qr .*opcode=5$' "$(hdr 0x1234 0x2800 0 0 0 0)"
 # The same over TCP.
 hostile "TCP: QDCOUNT=0 is FORMERR" '^rcode=FORMERR id=4660 flags=qr ' -t \
 	"$(hdr 0x1234 0 0 0 0 0)"

@@ -79,7 +79,7 @@ dz()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-q) opts+=("$1" "$2" "$3"); shift 3 ;;
-		-[nswce]) opts+=("$1" "$2"); shift 2 ;;
+		-[nswcebFP]) opts+=("$1" "$2"); shift 2 ;;
 		-*) opts+=("$1"); shift ;;
 		*) break ;;
 		esac

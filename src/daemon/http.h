@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "daemon/listen.h"
 #include "daemon/opt.h"
 
 struct event_base;
@@ -23,12 +24,20 @@ struct dz_http_src {
 	 * valid during the call. */
 	const struct dz_snapshot *(*snapshot)(void *arg);
 	void *arg;
+	/* The DNS listen addresses (optional, copied): when they share one
+	 * port the server label is "dns://:PORT" as CoreDNS writes it, else
+	 * "dns://". */
+	const struct dz_listen_addr *listen;
+	size_t nlisten;
 };
 
 /*
  * Start the endpoint on base when --http is set (NULL returned and
  * nothing done when it is not). Exits through the caller on a bind
- * failure: *failed set true and the reason logged.
+ * failure: *failed set true and the reason logged. Routes, GET and HEAD
+ * only: /metrics (Prometheus text format 0.0.4), /health (200 while the
+ * main loop runs), /ready (200 once src->ready(), else 503), /status (the
+ * objects' status as JSON).
  */
 struct dz_http *dz_http_start(struct event_base *base,
 			      const struct dz_http_src *src, bool *failed);

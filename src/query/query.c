@@ -19,6 +19,9 @@
  *    additional section, with the root owner; nothing may trail: FORMERR;
  *    a TSIG RR: NOTAUTH (we have no keys);
  *  - EDNS version > 0: BADVERS;
+ *  - class CH: TXT (or ANY) for id.server and hostname.bind (identity),
+ *    version.bind and version.server (version) when configured (RFC
+ *    4892), else REFUSED;
  *  - class other than IN: REFUSED; type OPT: FORMERR; AXFR/IXFR: FORMERR
  *    over UDP, REFUSED over TCP (not served yet); MAILA/MAILB: NOTIMP;
  *  - no zone of ours at or above the name: REFUSED; DS at a zone's apex
@@ -33,6 +36,8 @@
  *    NODATA; no node: the wildcard at the closest encloser answers with
  *    the name as owner (RFC 4592), else NXDOMAIN; negative answers carry
  *    the SOA with TTL neg_ttl; the rcode is the last name's (RFC 6604).
+ * Every response with an OPT RR carries our NSID when the query asked for
+ * it and one is configured (RFC 5001).
  * Nothing is allocated: all state is in the per-worker context.
  */
 
@@ -51,6 +56,7 @@ enum {
 	T_NS = 2,
 	T_CNAME = 5,
 	T_SOA = 6,
+	T_TXT = 16,
 	T_AAAA = 28,
 	T_DS = 43,
 	T_OPT = 41,
@@ -61,6 +67,8 @@ enum {
 	T_MAILA = 254,
 	T_ANY = 255,
 	C_IN = 1,
+	C_CH = 3,
+	O_NSID = 3,      /* EDNS option code (RFC 5001) */
 };
 
 #define HDR_LEN 12
@@ -80,6 +88,8 @@ enum {
 struct dz_query_ctx {
 	uint16_t edns_size;
 	uint32_t rotate;       /* advances once per answer that rotated */
+	uint32_t nq;           /* queries seen: one in DZ_QUERY_SAMPLE timed */
+	struct dz_query_ident ident;
 
 	/* Per query, reset by dz_query_answer(). */
 	const uint8_t *req;
@@ -93,6 +103,8 @@ struct dz_query_ctx {
 	uint8_t qname[DZ_DNAME_MAX]; /* lower case */
 	size_t qname_len;
 	bool edns, do_bit, tsig, rotated, wild;
+	bool nsid;             /* NSID asked for and configured */
+	uint64_t start_ns;
 	int rcode;             /* of the last answer, -1 when dropped */
 	size_t rlen;           /* its length */
 	uint8_t edns_version;
@@ -109,14 +121,32 @@ struct dz_query_ctx {
 	uint8_t chain_len[CHAIN_MAX];
 };
 
+struct dz_query_ident dz_query_ident;
+
 struct dz_query_ctx *dz_query_ctx_new(uint16_t edns_size)
 {
 	struct dz_query_ctx *q = calloc(1, sizeof(*q));
 
 	if (q != NULL) {
 		q->edns_size = edns_size < 512 ? 512 : edns_size;
+		dz_query_ctx_set_ident(q, &dz_query_ident);
 	}
 	return q;
+}
+
+void dz_query_ctx_set_ident(struct dz_query_ctx *q,
+			    const struct dz_query_ident *id)
+{
+	q->ident = *id;
+	if (q->ident.nsid_len > DZ_NSID_MAX) {
+		q->ident.nsid_len = DZ_NSID_MAX;
+	}
+	if (q->ident.identity_len > DZ_IDENT_MAX) {
+		q->ident.identity_len = DZ_IDENT_MAX;
+	}
+	if (q->ident.version_len > DZ_IDENT_MAX) {
+		q->ident.version_len = DZ_IDENT_MAX;
+	}
 }
 
 void dz_query_ctx_free(struct dz_query_ctx *q)
@@ -177,6 +207,9 @@ static bool parse_opt(struct dz_query_ctx *q, size_t owner, const uint8_t *f,
 		size_t olen = dz_wire_get_u16(rd + i + 2);
 		if (rdlen - i - 4 < olen) {
 			return false;
+		}
+		if (dz_wire_get_u16(rd + i) == O_NSID) {
+			q->nsid = q->ident.nsid_len > 0;
 		}
 		i += 4 + olen;
 	}
@@ -699,6 +732,7 @@ static size_t finish(struct dz_query_ctx *q, int rcode, bool opt,
 
 	w->cap = limit;
 	if (opt) {
+		size_t nsid = q->nsid ? q->ident.nsid_len : 0;
 		dz_wire_put_u8(w, 0);
 		dz_wire_put_u16(w, T_OPT);
 		dz_wire_put_u16(w, q->edns_size);
@@ -706,7 +740,12 @@ static size_t finish(struct dz_query_ctx *q, int rcode, bool opt,
 		dz_wire_put_u8(w, 0); /* version */
 		dz_wire_put_u8(w, q->do_bit ? 0x80 : 0);
 		dz_wire_put_u8(w, 0);
-		dz_wire_put_u16(w, 0);
+		dz_wire_put_u16(w, (uint16_t)(nsid ? 4 + nsid : 0));
+		if (nsid > 0) {
+			dz_wire_put_u16(w, O_NSID);
+			dz_wire_put_u16(w, (uint16_t)nsid);
+			dz_wire_put_bytes(w, q->ident.nsid, nsid);
+		}
 		q->ar++;
 	}
 	if (w->err) { /* cannot happen: room was reserved */
@@ -735,6 +774,15 @@ static size_t reply(struct dz_query_ctx *q, int rcode, bool question,
 	return finish(q, rcode, opt, DZ_MSG_MAX);
 }
 
+/* Room the OPT RR will take at the end (with the NSID option). */
+static size_t opt_room(const struct dz_query_ctx *q)
+{
+	if (!q->edns) {
+		return 0;
+	}
+	return OPT_LEN + (q->nsid ? 4 + q->ident.nsid_len : 0);
+}
+
 static size_t size_limit(const struct dz_query_ctx *q)
 {
 	size_t n;
@@ -761,7 +809,7 @@ static size_t answer(struct dz_query_ctx *q)
 		return reply(q, RC_REFUSED, true, q->edns);
 	}
 	q->zone = ds_zone(q, q->zone);
-	q->w.cap = limit - (q->edns ? OPT_LEN : 0);
+	q->w.cap = limit - opt_room(q);
 	/* the question's labels are the first compression targets */
 	put_name(q, q->req + HDR_LEN, true);
 	dz_wire_put_bytes(&q->w, q->req + q->qend - 4, 4);
@@ -771,6 +819,59 @@ static size_t answer(struct dz_query_ctx *q)
 		q->rotate++;
 	}
 	return finish(q, rcode, q->edns, limit);
+}
+
+/* The text a class CH TXT question asks for, or NULL (RFC 4892). */
+static const uint8_t *chaos_text(const struct dz_query_ctx *q, size_t *len)
+{
+	static const struct {
+		const char *name; /* wire, lower case */
+		size_t len;
+		bool version;
+	} names[] = {
+		{ "\2id\6server", 11, false },
+		{ "\10hostname\4bind", 15, false },
+		{ "\7version\4bind", 14, true },
+		{ "\7version\6server", 16, true },
+	};
+
+	if (q->qtype != T_TXT && q->qtype != T_ANY) {
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (q->qname_len != names[i].len ||
+		    memcmp(q->qname, names[i].name, names[i].len) != 0) {
+			continue;
+		}
+		*len = names[i].version ? q->ident.version_len :
+		       q->ident.identity_len;
+		return names[i].version ? q->ident.version : q->ident.identity;
+	}
+	return NULL;
+}
+
+/* A class CH question: our identity or version as TXT, else REFUSED. */
+static size_t chaos(struct dz_query_ctx *q)
+{
+	size_t limit = size_limit(q), len = 0;
+	const uint8_t *txt = chaos_text(q, &len);
+
+	if (txt == NULL || len == 0) {
+		return reply(q, RC_REFUSED, true, q->edns);
+	}
+	q->w.cap = limit - opt_room(q);
+	dz_wire_put_bytes(&q->w, q->req + HDR_LEN, q->qend - HDR_LEN);
+	dz_wire_put_u16(&q->w, 0xc000 | HDR_LEN); /* the qname */
+	dz_wire_put_u16(&q->w, T_TXT);
+	dz_wire_put_u16(&q->w, C_CH);
+	dz_wire_put_u32(&q->w, 0);
+	dz_wire_put_u16(&q->w, (uint16_t)(len + 1));
+	dz_wire_put_u8(&q->w, (uint8_t)len);
+	dz_wire_put_bytes(&q->w, txt, len);
+	q->an = 1;
+	q->flags2 |= F2_AA;
+	section_fits(q);
+	return finish(q, RC_NOERROR, q->edns, limit);
 }
 
 /* Checks on the question's class and type; -1 when all pass. */
@@ -805,6 +906,9 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	q->qend = HDR_LEN;
 	q->qname_len = 0;
 	q->edns = q->do_bit = q->tsig = q->rotated = q->wild = false;
+	q->nsid = false;
+	/* Sampled: a clock read costs about as much as a small answer. */
+	q->start_ns = q->nq++ % DZ_QUERY_SAMPLE == 0 ? dz_query_now_ns() : 0;
 	q->rcode = -1;
 	q->rlen = 0;
 	q->edns_version = 0;
@@ -849,6 +953,9 @@ size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	if (q->edns && q->edns_version > 0) {
 		return reply(q, RC_BADVERS, true, true);
 	}
+	if (q->qclass == C_CH) {
+		return chaos(q);
+	}
 	rc = check_question(q);
 	if (rc >= 0) {
 		return reply(q, rc, true, q->edns);
@@ -873,7 +980,9 @@ void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info)
 	info->do_bit = q->do_bit;
 	info->tc = (q->flags2 & F2_TC) != 0;
 	info->wildcard = q->wild;
+	info->nsid = q->nsid;
 	info->len = q->rlen;
+	info->start_ns = q->start_ns;
 	switch (q->rcode) {
 	case RC_NOERROR:
 		if (q->an > 0) {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "zone/snapshot.h"
 
@@ -22,6 +23,53 @@ struct dz_query_ctx; /* per worker: compression table, rotation counter */
  */
 struct dz_query_ctx *dz_query_ctx_new(uint16_t edns_size);
 void dz_query_ctx_free(struct dz_query_ctx *q);
+
+/* Longest NSID we send: any answer carrying it still fits 512 octets. */
+#define DZ_NSID_MAX 128
+/* Longest identity or version text: one TXT character-string. */
+#define DZ_IDENT_MAX 255
+
+/*
+ * Answers about the server itself, so operators can tell nodes apart:
+ * NSID (RFC 5001) in the OPT RR of responses to queries that ask for it;
+ * TXT in class CH (RFC 4892) for id.server. and hostname.bind. (identity),
+ * version.bind. and version.server. (version). A length of 0 turns one
+ * off: no NSID option, REFUSED like any other class CH query.
+ */
+struct dz_query_ident {
+	uint8_t nsid[DZ_NSID_MAX];
+	size_t nsid_len;
+	uint8_t identity[DZ_IDENT_MAX];
+	size_t identity_len;
+	uint8_t version[DZ_IDENT_MAX];
+	size_t version_len;
+};
+
+/*
+ * The process's settings (--nsid, --identity, --version-string), copied
+ * by dz_query_ctx_new(): set them before the workers are made.
+ */
+extern struct dz_query_ident dz_query_ident;
+
+/* Replace the settings one context answers with (tests). */
+void dz_query_ctx_set_ident(struct dz_query_ctx *q,
+			    const struct dz_query_ident *id);
+
+/*
+ * One query in DZ_QUERY_SAMPLE gets a start time (dz_query_info.start_ns)
+ * for the request duration histogram: two clock reads per query would
+ * cost more than a small answer takes to build.
+ */
+#define DZ_QUERY_SAMPLE 16
+
+/* CLOCK_MONOTONIC in nanoseconds (vDSO: no system call on Linux). */
+static inline uint64_t dz_query_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 enum {
 	DZ_QUERY_TCP = 1 << 0, /* came over TCP: no size limit but 65535 */
@@ -68,7 +116,11 @@ struct dz_query_info {
 	uint16_t rcode;              /* with the EDNS extended bits */
 	bool edns, do_bit, tc;
 	bool wildcard;               /* synthesised from a wildcard */
+	bool nsid;                   /* the query asked for the NSID */
 	size_t len;                  /* response length, 0 when dropped */
+	uint64_t start_ns;           /* dz_query_now_ns() when the query
+				      * came in, for one in DZ_QUERY_SAMPLE;
+				      * else 0 */
 };
 
 /* Describe the last answer of q (hot-path cheap: reads what is there). */

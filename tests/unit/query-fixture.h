@@ -8,6 +8,7 @@
 #include <ldns/ldns.h>
 
 #include "plugin/plugin.h"
+#include "query/query.h"
 #include "util/dname.h"
 #include "zone/snapshot.h"
 #include "zone/zone.h"
@@ -229,4 +230,25 @@ static uint8_t *fx_query(const char *qname, uint16_t type, uint16_t class,
 	}
 	ldns_pkt_free(p);
 	return wire;
+}
+
+/* A group's snapshot and query context: fx_group_setup() makes them,
+ * fx_group_teardown() frees them (cmocka group fixtures). */
+static struct dz_snapshot *fx_snap;
+static struct dz_query_ctx *fx_ctx;
+
+static inline int fx_group_setup(void **state)
+{
+	(void)state;
+	fx_snap = fx_snapshot();
+	fx_ctx = dz_query_ctx_new(DZ_EDNS_SIZE_DEFAULT);
+	return fx_snap != NULL && fx_ctx != NULL ? 0 : -1;
+}
+
+static inline int fx_group_teardown(void **state)
+{
+	(void)state;
+	dz_query_ctx_free(fx_ctx);
+	dz_snapshot_unref(fx_snap);
+	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* dropzonectl.c -- the operator's tool: check, status, wait. */
+/* dropzonectl.c -- the operator's tool: check, status, wait, export, import. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,11 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/serials.h"
 #include "manifest/load.h"
 #include "plugin/plugin.h"
 #include "util/diag.h"
 #include "util/errcode.h"
 #include "util/log.h"
+#include "xfr/xfr.h"
 #include "zone/build.h"
 #include "zone/snapshot.h"
 
@@ -45,6 +47,14 @@ static void usage(FILE *out)
 		"  wait ZONE --serial N [--timeout SECONDS]\n"
 		"      return once ZONE serves serial N or later (RFC 1982);\n"
 		"      exit 1 after the timeout [60]\n"
+		"  export ZONE [--manifests DIR [--plugin-dir DIR]]\n"
+		"      write ZONE as an RFC 1035 zone file on stdout: as the\n"
+		"      running dropzoned serves it (control socket), or as\n"
+		"      built from the manifests below DIR (with the serials\n"
+		"      on record in --state-dir when it has them)\n"
+		"  import ZONEFILE --origin NAME --namespace NS [--out DIR]\n"
+		"      write bindy manifests for a zone file: a DNSZone and\n"
+		"      one file per RRset in DIR, or one YAML stream on stdout\n"
 		"\n"
 		"exit status: 0 ok, 1 errors found, 2 usage error\n");
 }
@@ -68,30 +78,45 @@ static size_t report(const struct dz_diags *d, size_t nfiles)
 	return d->nerrors;
 }
 
+/*
+ * Load and build the manifests below dir (problems printed); the
+ * snapshot, or NULL. The caller frees *files and *diags.
+ */
+static struct dz_snapshot *load_build(const char *dir,
+				      const struct dz_build_opts *bopts,
+				      struct dz_mfile ***files, size_t *n,
+				      struct dz_diags *diags)
+{
+	struct dz_snapshot *snap;
+	int rc = dz_manifest_load_dir(dir, files, n, diags);
+
+	if (rc != 0) {
+		fprintf(stderr, "dropzonectl: cannot read '%s': %s\n", dir,
+			dz_strerror(rc));
+		return NULL;
+	}
+	snap = dz_build(*files, *n, bopts);
+	if (snap == NULL) {
+		fprintf(stderr, "dropzonectl: out of memory\n");
+	}
+	return snap;
+}
+
 /* Load, build and report one directory. Returns the exit code. */
 static int check_dir(const char *dir)
 {
 	struct dz_build_opts bopts = {0};
 	struct dz_diags diags = {0};
 	struct dz_mfile **files = NULL;
-	struct dz_snapshot *snap = NULL;
+	struct dz_snapshot *snap;
 	size_t n = 0;
-	int rc, ret = EXIT_PROBLEMS;
+	int ret = EXIT_PROBLEMS;
 
-	rc = dz_manifest_load_dir(dir, &files, &n, &diags);
-	if (rc != 0) {
-		fprintf(stderr, "dropzonectl: cannot read '%s': %s\n", dir,
-			dz_strerror(rc));
-		goto out;
+	snap = load_build(dir, &bopts, &files, &n, &diags);
+	if (snap != NULL) {
+		dz_build_collect_diags(files, n, &diags);
+		ret = report(&diags, n) > 0 ? EXIT_PROBLEMS : EXIT_OK;
 	}
-	snap = dz_build(files, n, &bopts);
-	if (snap == NULL) {
-		fprintf(stderr, "dropzonectl: out of memory\n");
-		goto out;
-	}
-	dz_build_collect_diags(files, n, &diags);
-	ret = report(&diags, n) > 0 ? EXIT_PROBLEMS : EXIT_OK;
-out:
 	dz_snapshot_unref(snap);
 	dz_manifest_free_all(files, n);
 	dz_diags_clear(&diags);
@@ -316,6 +341,120 @@ static int cmd_wait(int argc, char **argv)
 	return EXIT_PROBLEMS;
 }
 
+/* Export from a manifest directory, built the way dropzoned builds it. */
+static int export_dir(const char *dir, const char *zone)
+{
+	struct dz_serials *serials = dz_serials_open(state_dir);
+	struct dz_build_opts bopts = {
+		.content_serial = serials ? dz_serials_pick : NULL,
+		.serial_arg = serials,
+	};
+	struct dz_diags diags = {0};
+	struct dz_mfile **files = NULL;
+	struct dz_snapshot *snap;
+	const struct dz_zone *z;
+	size_t n = 0;
+	int ret = EXIT_PROBLEMS;
+
+	snap = load_build(dir, &bopts, &files, &n, &diags);
+	if (snap == NULL) {
+		goto out;
+	}
+	z = dz_xfr_find_zone(snap, zone);
+	if (z == NULL) {
+		fprintf(stderr, "dropzonectl: zone '%s' is not served from "
+			"'%s' (see dropzonectl check)\n", zone, dir);
+		goto out;
+	}
+	if (dz_xfr_zone_print(z, stdout) == 0 && fflush(stdout) == 0) {
+		ret = EXIT_OK;
+	}
+out:
+	dz_snapshot_unref(snap);
+	dz_manifest_free_all(files, n);
+	dz_diags_clear(&diags);
+	dz_serials_free(serials);
+	return ret;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"manifests", required_argument, NULL, 'm'},
+		{"plugin-dir", required_argument, NULL, 'p'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dir = NULL;
+	char line[1100], *body = NULL;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:p:", opts, NULL)) != -1) {
+		if (c == 'm') {
+			dir = optarg;
+		} else if (c == 'p' && dz_kind_load_dir(optarg) < 0) {
+			fprintf(stderr, "dropzonectl: plugin dir '%s': cannot "
+				"load\n", optarg);
+			return EXIT_PROBLEMS;
+		} else if (c != 'p') {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || strlen(argv[optind]) > 1000 ||
+	    strpbrk(argv[optind], " \t\n") != NULL) {
+		fprintf(stderr, "dropzonectl: export needs one ZONE\n");
+		return EXIT_USAGE;
+	}
+	if (dir != NULL) {
+		return export_dir(dir, argv[optind]);
+	}
+	snprintf(line, sizeof(line), "export %s\n", argv[optind]);
+	rc = request(line, &body, false);
+	if (rc == 0) {
+		fputs(body, stdout);
+	}
+	free(body);
+	return rc == 0 ? EXIT_OK : EXIT_PROBLEMS;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"origin", required_argument, NULL, 'o'},
+		{"namespace", required_argument, NULL, 'n'},
+		{"out", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *origin = NULL, *ns = NULL, *out = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:n:d:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			origin = optarg;
+			break;
+		case 'n':
+			ns = optarg;
+			break;
+		case 'd':
+			out = optarg;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || origin == NULL || ns == NULL) {
+		fprintf(stderr, "dropzonectl: import needs ZONEFILE, --origin "
+			"and --namespace\n");
+		return EXIT_USAGE;
+	}
+	return dz_xfr_import(argv[optind], origin, ns, out, stdout,
+			     stderr) == 0 ? EXIT_OK : EXIT_PROBLEMS;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -357,6 +496,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "wait") == 0) {
 		return cmd_wait(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "export") == 0) {
+		return cmd_export(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "import") == 0) {
+		return cmd_import(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "dropzonectl: unknown command '%s'\n", cmd);
 	usage(stderr);

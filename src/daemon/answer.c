@@ -4,6 +4,37 @@
 #include "daemon/server-internal.h"
 #include "daemon/stats.h"
 #include "query/query.h"
+#include "xfr/xfr.h"
+
+/*
+ * A query signed with our TSIG key (a secondary's SOA query): verified
+ * and answered unsigned, then the answer signed (RFC 8945 5.3). Only
+ * with --tsig-key; without it query.c answers a signed query NOTAUTH.
+ */
+static size_t answer_signed(struct dz_worker *w,
+			    const struct dz_snapshot *snap, const uint8_t *req,
+			    size_t reqlen, uint8_t *resp, unsigned flags,
+			    bool *done)
+{
+	struct dz_xfr_tsig *ctx = NULL;
+	size_t slen = 0, len = 0;
+
+	switch (dz_xfr_tsig_unwrap(req, reqlen, w->tsig_buf, &slen, resp,
+				   &len, &ctx)) {
+	case DZ_XFR_TSIG_REPLY:
+		*done = true;
+		return len;
+	case DZ_XFR_TSIG_SIGNED:
+		*done = true;
+		len = dz_query_answer(w->qctx, snap, w->tsig_buf, slen, resp,
+				      flags);
+		return dz_xfr_tsig_wrap(ctx, resp, len, (flags & DZ_QUERY_TCP) ?
+					DZ_MSG_MAX : w->ub->udp_max);
+	default:
+		*done = false;
+		return 0;
+	}
+}
 
 size_t dz_worker_answer(struct dz_worker *w, const struct dz_snapshot *snap,
 			const uint8_t *req, size_t reqlen, uint8_t *resp,
@@ -11,9 +42,15 @@ size_t dz_worker_answer(struct dz_worker *w, const struct dz_snapshot *snap,
 			socklen_t peerlen)
 {
 	struct dz_query_info info;
-	size_t len;
+	bool done = false;
+	size_t len = 0;
 
-	len = dz_query_answer(w->qctx, snap, req, reqlen, resp, flags);
+	if (dz_xfr_tsig_enabled()) {
+		len = answer_signed(w, snap, req, reqlen, resp, flags, &done);
+	}
+	if (!done) {
+		len = dz_query_answer(w->qctx, snap, req, reqlen, resp, flags);
+	}
 	dz_query_last(w->qctx, &info);
 	if (len > 0 && !(flags & DZ_QUERY_TCP)) {
 		len = dz_rrl_check(&info, peer, peerlen, resp, len);

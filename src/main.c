@@ -12,10 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/http.h"
 #include "daemon/opt.h"
 #include "daemon/listen.h"
+#include "daemon/runtime.h"
 #include "daemon/serials.h"
 #include "daemon/server.h"
 #include "manifest/load.h"
@@ -33,9 +35,12 @@
 #include "zone/snapshot.h"
 
 #define LISTEN_MAX 64
+/* SIGTERM: how long open TCP connections may take to finish. */
+#define DRAIN_MS 5000
 
 /* Settings (rows of dz_main_opts), defaults merged in parse_args(). */
 struct opts {
+	const char *config;
 	const char *manifests;
 	const char *state_dir;
 	const char *plugin_dir;
@@ -44,7 +49,14 @@ struct opts {
 	unsigned threads;
 	unsigned reload_delay_ms;
 	enum dz_log_level log_level;
+	const char *log_file;
+	const char *pidfile;
+	const char *user;
+	const char *group;
+	bool syslog;
+	bool allow_root;
 	bool foreground;
+	bool check_config;
 	bool version;
 	bool help;
 };
@@ -67,6 +79,9 @@ struct daemon {
 	struct dz_status *status;
 	struct dz_control *control;
 	struct dz_http *http;
+	bool reloading;            /* SIGHUP: READY=1 once it is applied */
+	bool daemonized;
+	int ready_fd;              /* releases the parent of a daemon */
 };
 
 static const char usage_head[] =
@@ -76,8 +91,11 @@ static const char usage_head[] =
 
 static const char usage_tail[] =
 "\n"
+"Every option is also a key of the config file (YAML, see\n"
+"dropzoned.yaml(5)); the command line wins over the file.\n"
 "Changes in the manifest directory are served within milliseconds.\n"
-"Signals: SIGHUP rescans the manifests, SIGTERM and SIGINT stop.\n";
+"Signals: SIGHUP rescans the manifests, SIGTERM and SIGINT stop (open\n"
+"TCP connections get 5 s to finish), SIGUSR1 reopens the log file.\n";
 
 static int set_listen(const char *text, void *ptr, const char **why)
 {
@@ -116,18 +134,15 @@ static int set_log_level(const char *text, void *ptr, const char **why)
 	return 0;
 }
 
-static int set_config(const char *text, void *ptr, const char **why)
-{
-	(void)text;
-	(void)ptr;
-	*why = "not supported in this version";
-	return -1;
-}
-
 const struct dz_opt dz_main_opts[] = {
-	{ .name = "config", .short_name = 'c', .type = DZ_OPT_FUNC,
-	  .parse = set_config, .arg = "FILE",
-	  .help = "settings file (not supported in this version)" },
+	{ .name = "config", .short_name = 'c', .type = DZ_OPT_STRING,
+	  .ptr = &opts.config, .arg = "FILE", .cli_only = true,
+	  .help = "settings file (YAML; a missing default is fine)",
+	  .def = DZ_CONFIG_DEFAULT },
+	{ .name = "check-config", .type = DZ_OPT_FLAG,
+	  .ptr = &opts.check_config, .cli_only = true,
+	  .help = "check the settings (file and command line) and exit:\n"
+		  "0 when they are fine, 2 when not" },
 	{ .name = "manifests", .short_name = 'm', .type = DZ_OPT_STRING,
 	  .ptr = &opts.manifests, .arg = "DIR", .help = "manifest directory",
 	  .def = "/etc/dropzone/manifests" },
@@ -141,7 +156,23 @@ const struct dz_opt dz_main_opts[] = {
 	  .def = "/var/lib/dropzone" },
 	{ .name = "foreground", .short_name = 'f', .type = DZ_OPT_FLAG,
 	  .ptr = &opts.foreground,
-	  .help = "stay in the foreground (always, for now)" },
+	  .help = "stay in the foreground (systemd, containers); without\n"
+		  "it dropzoned forks into the background once it serves",
+	  .def = "false" },
+	{ .name = "pidfile", .type = DZ_OPT_STRING, .ptr = &opts.pidfile,
+	  .arg = "FILE", .help = "write the pid to FILE, locked while running",
+	  .def = "none" },
+	{ .name = "user", .type = DZ_OPT_STRING,
+	  .ptr = &opts.user, .arg = "USER",
+	  .help = "run as USER once the sockets are bound (root: keep\n"
+		  "root)", .def = "dropzone, when started as root and it "
+		  "exists" },
+	{ .name = "group", .type = DZ_OPT_STRING,
+	  .ptr = &opts.group, .arg = "GROUP",
+	  .help = "run as GROUP", .def = "the user's group" },
+	{ .name = "allow-root", .type = DZ_OPT_FLAG, .ptr = &opts.allow_root,
+	  .help = "keep running as root, without a warning, when the\n"
+		  "user dropzone does not exist", .def = "false" },
 	{ .name = "threads", .short_name = 't', .type = DZ_OPT_UINT,
 	  .ptr = &opts.threads, .min = 1, .max = DZ_SERVER_THREADS_MAX,
 	  .arg = "N", .help = "worker threads",
@@ -149,6 +180,12 @@ const struct dz_opt dz_main_opts[] = {
 	{ .name = "log-level", .type = DZ_OPT_FUNC, .ptr = &opts.log_level,
 	  .parse = set_log_level, .arg = "LEVEL",
 	  .help = "error, warning, info or debug", .def = "info" },
+	{ .name = "log-file", .type = DZ_OPT_STRING, .ptr = &opts.log_file,
+	  .arg = "FILE",
+	  .help = "log to FILE (reopened on SIGUSR1)",
+	  .def = "stderr; syslog in the background" },
+	{ .name = "syslog", .type = DZ_OPT_FLAG, .ptr = &opts.syslog,
+	  .help = "log to syslog (facility daemon)", .def = "false" },
 	{ .name = "plugin-dir", .short_name = 'p', .type = DZ_OPT_STRING,
 	  .ptr = &opts.plugin_dir, .arg = "DIR",
 	  .help = "load record kind plugins (*.so) from DIR" },
@@ -157,9 +194,11 @@ const struct dz_opt dz_main_opts[] = {
 	  .help = "quiet period after a change in the manifest\n"
 		  "directory before it is applied", .def = "5" },
 	{ .name = "version", .short_name = 'V', .type = DZ_OPT_FLAG,
-	  .ptr = &opts.version, .help = "print the version and exit" },
+	  .ptr = &opts.version, .cli_only = true,
+	  .help = "print the version and exit" },
 	{ .name = "help", .short_name = 'h', .type = DZ_OPT_FLAG,
-	  .ptr = &opts.help, .help = "print this help and exit" },
+	  .ptr = &opts.help, .cli_only = true,
+	  .help = "print this help and exit" },
 	{ .name = NULL },
 };
 
@@ -173,11 +212,15 @@ static unsigned default_threads(void)
 	return n > DZ_SERVER_THREADS_MAX ? DZ_SERVER_THREADS_MAX : (unsigned)n;
 }
 
-static void parse_args(int argc, char **argv, struct opts *o)
+/* Settings: the config file, then argv; exits on --help, --version and
+ * errors. Returns the config file read (NULL: none). */
+static const char *parse_args(int argc, char **argv, struct opts *o)
 {
-	const char *why;
+	const char *why, *file = NULL;
 
-	dz_opt_parse_argv(argc, argv);
+	if (dz_config_setup(argc, argv, &file) != 0) {
+		exit(2);
+	}
 	if (o->help) {
 		fputs(usage_head, stdout);
 		dz_opt_usage(stdout);
@@ -195,6 +238,16 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (o->threads == 0) {
 		o->threads = default_threads();
 	}
+	return file;
+}
+
+/* CPU time of this thread. */
+static uint64_t cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static uint64_t now_us(void)
@@ -228,7 +281,7 @@ static void log_diags(const struct dz_diags *d)
  * changed RR counts as one added and one removed only when the counts
  * move, so these are net figures). */
 struct delta {
-	size_t added, removed, changed, zones, records;
+	size_t added, removed, changed, zones, records, rebuilt;
 };
 
 static const struct dz_zone *same_zone(const struct dz_snapshot *s,
@@ -260,6 +313,7 @@ static void diff(const struct dz_snapshot *old, const struct dz_snapshot *new,
 		d->records += nn;
 		d->added += nn > on ? nn - on : 0;
 		d->removed += on > nn ? on - nn : 0;
+		d->rebuilt += o != z;
 		d->changed += o == NULL || dz_zone_serial(o) != dz_zone_serial(z)
 			      || on != nn;
 	}
@@ -281,11 +335,11 @@ static void log_batch(const struct dz_mset_stats *st,
 	diff(old, snap, &d);
 	dz_log_info("reload: %zu file%s (%zu loaded, %zu rejected, %zu "
 		    "removed), records +%zu -%zu (%zu served), %zu of %zu "
-		    "zones changed (all rebuilt), %llu.%03llu ms from first "
+		    "zones changed (%zu rebuilt), %llu.%03llu ms from first "
 		    "event to publication (generation %llu)", st->files,
 		    st->files == 1 ? "" : "s", st->loaded, st->rejected,
 		    st->removed, d.added, d.removed, d.records, d.changed,
-		    d.zones, (unsigned long long)(us / 1000),
+		    d.zones, d.rebuilt, (unsigned long long)(us / 1000),
 		    (unsigned long long)(us % 1000),
 		    (unsigned long long)dz_snapshot_generation(snap));
 }
@@ -320,6 +374,7 @@ static int apply(struct daemon *d, uint64_t first_us)
 {
 	struct dz_build_opts bopts = {
 		.content_serial = dz_serials_pick,
+		.prev = d->snap,
 		.serial_arg = d->serials,
 	};
 	struct dz_diags diags = { 0 };
@@ -327,11 +382,13 @@ static int apply(struct daemon *d, uint64_t first_us)
 	struct dz_snapshot *snap = NULL, *old = d->snap;
 	int rc;
 
-	uint64_t t_apply = now_us();
+	uint64_t t_apply = now_us(), c_apply = cpu_us();
 	rc = dz_mset_apply(d->set, &bopts, &st, &snap);
-	dz_log_debug("reload: waited %llu us, built in %llu us",
-		     (unsigned long long)(t_apply - first_us),
-		     (unsigned long long)(now_us() - t_apply));
+	/* CPU time too: on a busy machine wall time says little. */
+	dz_log_debug("reload: waited %llu us, built in %llu us (%llu us "
+		     "CPU)", (unsigned long long)(t_apply - first_us),
+		     (unsigned long long)(now_us() - t_apply),
+		     (unsigned long long)(cpu_us() - c_apply));
 	if (rc != 0) {
 		dz_http_note_reload(false, (double)(now_us() - first_us) / 1e6);
 		dz_log_err("manifests '%s': %s: keeping the served zones",
@@ -343,6 +400,9 @@ static int apply(struct daemon *d, uint64_t first_us)
 	if (snap == NULL) {
 		return 0;
 	}
+	/* With --catalog-zone: the RFC 9432 catalog of the zones, served
+	 * and transferred like them (a failure is logged; we serve on). */
+	dz_xfr_catalog_add(snap);
 	/* Only this thread publishes: our reference keeps snap alive for
 	 * the status and the next diff. */
 	dz_snapshot_ref(snap);
@@ -374,9 +434,31 @@ static int split(char *line, char **argv, int max)
 	return n;
 }
 
+/* "export ZONE": the served zone as an RFC 1035 zone file. */
+static void control_export(const struct daemon *d, const char *zone,
+			   FILE *out)
+{
+	char *body = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&body, &len);
+	int rc = f != NULL ? dz_xfr_export(d->snap, zone, f) : DZ_ENOMEM;
+
+	if (f != NULL) {
+		fclose(f);
+	}
+	if (rc == 0) {
+		fprintf(out, "OK\n%s", body);
+	} else if (rc == DZ_ENOENT) {
+		fprintf(out, "ERR zone '%s' is not served\n", zone);
+	} else {
+		fprintf(out, "ERR %s\n", dz_strerror(rc));
+	}
+	free(body);
+}
+
 /*
  * Control requests (dropzonectl): "status", "get KIND NAME NS yaml|json"
- * (NS "-": any namespace), "serial ZONE".
+ * (NS "-": any namespace), "serial ZONE", "export ZONE".
  */
 static void on_control(char *line, FILE *out, void *arg)
 {
@@ -410,6 +492,8 @@ static void on_control(char *line, FILE *out, void *arg)
 			fprintf(out, "OK\n%s", body);
 		}
 		free(body);
+	} else if (ac == 2 && strcmp(av[0], "export") == 0) {
+		control_export(d, av[1], out);
 	} else if (ac == 2 && strcmp(av[0], "serial") == 0) {
 		if (dz_status_zone_serial(d->snap, av[1], &serial) == 0) {
 			fprintf(out, "OK\n%u\n", serial);
@@ -421,10 +505,24 @@ static void on_control(char *line, FILE *out, void *arg)
 	}
 }
 
+/* Tell systemd we serve (again): at start and after a SIGHUP rescan. */
+static void notify_ready(const struct daemon *d)
+{
+	size_t n = d->snap ? dz_snapshot_zone_count(d->snap) : 0;
+
+	dz_notify("READY=1\nSTATUS=serving %zu zone%s", n, n == 1 ? "" : "s");
+}
+
 static void on_batch(struct dz_mset *set, uint64_t first_us, void *arg)
 {
+	struct daemon *d = arg;
+
 	(void)set;
-	apply(arg, first_us);
+	apply(d, first_us);
+	if (d->reloading) {
+		d->reloading = false;
+		notify_ready(d);
+	}
 }
 
 static void on_stop(evutil_socket_t sig, short what, void *arg)
@@ -432,6 +530,7 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 
 	(void)what;
+	dz_notify("STOPPING=1");
 	dz_log_info("shutting down (signal %d)", (int)sig);
 	event_base_loopexit(d->base, NULL);
 }
@@ -443,14 +542,30 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	dz_log_info("SIGHUP: rescanning the manifests");
+	dz_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
+		  (unsigned long long)now_us());
+	d->reloading = true;
 	dz_watch_rescan(d->watch);
+	if (dz_mset_pending(d->set) == 0) {
+		d->reloading = false; /* no file: no batch will come */
+		notify_ready(d);
+	}
 }
 
-/* Serials live there: without it they restart from the specs. */
-static void make_state_dir(const char *dir)
+static void on_usr1(evutil_socket_t sig, short what, void *arg)
 {
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-		dz_log_warn_errno("state dir '%s': cannot create", dir);
+	struct daemon *d = arg;
+	int rc = dz_log_reopen();
+
+	(void)sig;
+	(void)what;
+	if (d->o->log_file == NULL) {
+		dz_log_debug("SIGUSR1: no log file to reopen");
+	} else if (rc != 0) {
+		dz_log_err("log file '%s': cannot reopen: %s", d->o->log_file,
+			   strerror(-rc));
+	} else {
+		dz_log_info("SIGUSR1: log file reopened");
 	}
 }
 
@@ -483,16 +598,34 @@ static void log_serving(const struct opts *o)
 		    o->threads);
 }
 
+/* Serving: tell systemd (and the parent of a daemon, which exits). */
+static void ready(struct daemon *d)
+{
+	const struct opts *o = d->o;
+
+	if (d->daemonized) {
+		dz_notify("MAINPID=%d", (int)getpid());
+	}
+	notify_ready(d);
+	if (d->daemonized) {
+		/* From now on nobody reads our stderr. */
+		dz_log_init(o->log_level, o->syslog || o->log_file == NULL);
+		dz_daemon_ready(d->ready_fd);
+		d->ready_fd = -1;
+	}
+}
+
 /* Run the main loop until SIGTERM/SIGINT; returns the exit status. */
 static int serve(struct daemon *d, struct dz_server *srv)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
-	struct event *ev[3] = { NULL, NULL, NULL };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	static const event_callback_fn fns[] = { on_stop, on_stop, on_hup,
+						  on_usr1 };
+	struct event *ev[4] = { NULL, NULL, NULL, NULL };
 	int rc = 1;
 
-	for (size_t i = 0; i < 3; i++) {
-		ev[i] = evsignal_new(d->base, sigs[i],
-				     sigs[i] == SIGHUP ? on_hup : on_stop, d);
+	for (size_t i = 0; i < 4; i++) {
+		ev[i] = evsignal_new(d->base, sigs[i], fns[i], d);
 		if (ev[i] == NULL || event_add(ev[i], NULL) < 0) {
 			dz_log_err("cannot set up signal %d", sigs[i]);
 			goto out;
@@ -502,14 +635,16 @@ static int serve(struct daemon *d, struct dz_server *srv)
 		goto out;
 	}
 	log_serving(d->o);
+	ready(d);
 	if (event_base_dispatch(d->base) < 0) {
 		dz_log_err("main event loop failed");
 		goto out;
 	}
+	dz_server_drain(srv, DRAIN_MS);
 	rc = 0;
 out:
 	dz_server_stop(srv);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		if (ev[i] != NULL) {
 			event_free(ev[i]);
 		}
@@ -591,17 +726,109 @@ static void start_control(struct daemon *d)
 	free(path);
 }
 
+/* --check-config: the settings parse (or parse_args() has exited 2);
+ * the user to run as and the manifest directory exist. */
+static int check_config(const struct opts *o, const char *file)
+{
+	struct dz_runas ra;
+	struct stat st;
+	char why[160];
+	int status = 0;
+
+	if (dz_runas_resolve(o->user, o->group, o->allow_root, &ra, why,
+			     sizeof(why)) != 0) {
+		fprintf(stderr, "dropzoned: %s\n", why);
+		status = 2;
+	}
+	errno = 0;
+	if (stat(o->manifests, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "dropzoned: manifests '%s': %s\n",
+			o->manifests, errno ? strerror(errno) :
+			"not a directory");
+		status = 2;
+	}
+	if (status == 0) {
+		printf("dropzoned: settings ok (%s%s%s)\n",
+		       file ? "config file '" : "no config file",
+		       file ? file : "", file ? "'" : "");
+	}
+	return status;
+}
+
+/*
+ * Before any thread or event loop: the log sink, who we run as, the
+ * background, the pidfile. Returns 0 or the exit status.
+ */
+static int setup_process(struct daemon *d, struct dz_runas *ra, int *pidfd)
+{
+	const struct opts *o = d->o;
+	char why[160];
+	int rc;
+
+	dz_log_init(o->log_level, o->syslog);
+	if (o->log_file != NULL && !o->syslog &&
+	    (rc = dz_log_open_file(o->log_file)) != 0) {
+		dz_log_err("log file '%s': %s", o->log_file, strerror(-rc));
+		return 1;
+	}
+	if (dz_runas_resolve(o->user, o->group, o->allow_root, ra, why,
+			     sizeof(why)) != 0) {
+		dz_log_err("%s", why);
+		return 1;
+	}
+	if (!o->foreground) {
+		rc = dz_daemonize(&d->ready_fd);
+		if (rc != 0) {
+			dz_log_err("cannot fork into the background: %s",
+				   strerror(-rc));
+			return 1;
+		}
+		d->daemonized = true;
+	}
+	if (o->pidfile != NULL && (*pidfd = dz_pidfile_write(o->pidfile)) < 0) {
+		return 1;
+	}
+	return 0;
+}
+
+/* Once the sockets are bound: the state dir, then the run user. */
+static int drop_privileges(const struct opts *o, const struct dz_runas *ra)
+{
+	dz_state_dir_make(o->state_dir, ra);
+	if (dz_runas_drop(ra) != 0) {
+		return 1;
+	}
+	if (ra->warn_root) {
+		dz_log_warn("RUNNING AS ROOT: user '%s' does not exist; create "
+			    "it, or set --user USER (--user root or "
+			    "--allow-root keeps root without this warning)",
+			    DZ_DEFAULT_USER);
+	}
+	if (access(o->state_dir, W_OK | X_OK) != 0) {
+		dz_log_warn_errno("state dir '%s': not writable by user '%s': "
+				  "serials and control socket not kept",
+				  o->state_dir, ra->user);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts *op = &opts;
-	struct daemon d = { .o = &opts };
+	struct daemon d = { .o = &opts, .ready_fd = -1 };
 	struct dz_server *srv = NULL;
-	int rc, status = 1;
+	struct dz_runas ra;
+	const char *file;
+	int rc, status = 1, pidfd = -1;
 
-	parse_args(argc, argv, op);
-	dz_log_init(op->log_level, false);
+	file = parse_args(argc, argv, op);
+	if (op->check_config) {
+		return check_config(op, file);
+	}
+	if (setup_process(&d, &ra, &pidfd) != 0) {
+		goto out;
+	}
 	signal(SIGPIPE, SIG_IGN);
-	make_state_dir(op->state_dir);
 	if (op->plugin_dir != NULL) {
 		load_plugins(op->plugin_dir);
 	}
@@ -615,19 +842,18 @@ int main(int argc, char **argv)
 		dz_log_err("cannot create the main event loop");
 		goto out;
 	}
-	if (start_manifests(&d) != 0) {
-		goto out;
-	}
+	/* Bind while we may (ports below 1024), then drop root. */
 	rc = dz_server_new(op->listen, op->nlisten, op->threads,
 			   DZ_EDNS_SIZE_DEFAULT, &srv);
-	if (rc != 0) {
+	if (rc != 0 || drop_privileges(op, &ra) != 0 ||
+	    start_manifests(&d) != 0) {
 		goto out;
 	}
 	start_control(&d);
 	struct dz_http_src hsrc = {
 		.ready = http_ready, .status_json = http_status,
 		.manifest_errors = manifest_errors, .snapshot = http_snapshot,
-		.arg = &d,
+		.listen = op->listen, .nlisten = op->nlisten, .arg = &d,
 	};
 	bool http_failed = false;
 	d.http = dz_http_start(d.base, &hsrc, &http_failed);
@@ -649,6 +875,10 @@ out:
 	dz_status_free(d.status);
 	dz_mset_free(d.set);
 	dz_serials_free(d.serials);
+	if (pidfd >= 0) {
+		unlink(op->pidfile); /* may fail once root is gone: harmless */
+		close(pidfd);
+	}
 	if (status == 0) {
 		dz_log_info("stopped");
 	}

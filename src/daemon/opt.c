@@ -82,31 +82,29 @@ static int list_add(const struct dz_opt *o, const char *value,
 {
 	struct dz_strlist *l = o->ptr;
 	const char **v;
-	char *copy;
 
 	if (o->parse != NULL && o->parse(value, o->ptr, why) != 0) {
 		return -1;
 	}
 	v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	copy = strdup(value);
-	if (v == NULL || copy == NULL) {
-		if (v != NULL) {
-			l->v = v;
-		}
-		free(copy);
+	if (v == NULL) {
 		*why = "out of memory";
 		return -1;
 	}
 	l->v = v;
-	l->v[l->n++] = copy;
+	l->v[l->n++] = value;
 	return 0;
+}
+
+void dz_opt_forget_argv(void)
+{
+	nargv_seen = 0;
 }
 
 int dz_opt_set(const struct dz_opt *o, const char *value,
 	       enum dz_opt_source src, const char **why)
 {
 	bool first = src == DZ_OPT_SRC_ARGV && first_from_argv(o);
-	char *copy;
 
 	if (value == NULL && o->type != DZ_OPT_FLAG) {
 		*why = "needs a value";
@@ -122,12 +120,7 @@ int dz_opt_set(const struct dz_opt *o, const char *value,
 	case DZ_OPT_UINT:
 		return parse_uint(o, value, o->ptr, why);
 	case DZ_OPT_STRING:
-		copy = strdup(value);
-		if (copy == NULL) {
-			*why = "out of memory";
-			return -1;
-		}
-		*(const char **)o->ptr = copy;
+		*(const char **)o->ptr = value;
 		return 0;
 	case DZ_OPT_LIST:
 		if (first) {
@@ -144,38 +137,34 @@ int dz_opt_set(const struct dz_opt *o, const char *value,
 	return -1;
 }
 
-/* Every row, flattened, for getopt_long's val numbering. */
-static size_t all_rows(const struct dz_opt **rows)
+size_t dz_opt_rows(const struct dz_opt **rows, size_t max)
 {
 	size_t n = 0;
 
 	for (size_t t = 0; dz_opt_tables[t] != NULL; t++) {
 		for (const struct dz_opt *o = dz_opt_tables[t]; o->name; o++) {
-			if (n == OPT_MAX) {
-				abort(); /* raise OPT_MAX */
+			if (n < max) {
+				rows[n] = o;
 			}
-			rows[n++] = o;
+			n++;
 		}
 	}
 	return n;
 }
 
-static void die(const char *fmt, const char *a, const char *b)
+static void die(const char *fmt, const char *a)
 {
 	fprintf(stderr, "dropzoned: ");
-	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, fmt, a);
 	fprintf(stderr, "\nTry 'dropzoned --help' for more information.\n");
 	exit(2);
 }
 
-int dz_opt_parse_argv(int argc, char **argv)
+/* getopt_long's tables from the rows: val 256 + i stands for rows[i]. */
+static void getopt_tables(const struct dz_opt *const *rows, size_t n,
+			  struct option *longopts, char *shorts)
 {
-	static struct option longopts[OPT_MAX + 1];
-	static char shorts[2 * OPT_MAX + 2];
-	const struct dz_opt *rows[OPT_MAX];
-	size_t n = all_rows(rows), ns = 1;
-	const char *why = NULL;
-	int c;
+	size_t ns = 1;
 
 	shorts[0] = ':';
 	for (size_t i = 0; i < n; i++) {
@@ -193,39 +182,86 @@ int dz_opt_parse_argv(int argc, char **argv)
 	}
 	memset(&longopts[n], 0, sizeof(longopts[n]));
 	shorts[ns] = '\0';
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
-		const struct dz_opt *o = NULL;
+}
 
-		if (c >= 256 && (size_t)(c - 256) < n) {
-			o = rows[c - 256];
+/* The row getopt_long's answer c stands for, or NULL. */
+static const struct dz_opt *row_of(const struct dz_opt *const *rows,
+				   size_t n, int c)
+{
+	if (c >= 256 && (size_t)(c - 256) < n) {
+		return rows[c - 256];
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i]->short_name != 0 && rows[i]->short_name == c) {
+			return rows[i];
 		}
-		for (size_t i = 0; o == NULL && i < n; i++) {
-			if (rows[i]->short_name != 0 &&
-			    rows[i]->short_name == c) {
-				o = rows[i];
-			}
-		}
+	}
+	return NULL;
+}
+
+size_t dz_opt_scan_argv(int argc, char **argv, struct dz_opt_arg *args)
+{
+	static struct option longopts[OPT_MAX + 1];
+	static char shorts[2 * OPT_MAX + 2];
+	const struct dz_opt *rows[OPT_MAX];
+	size_t n = dz_opt_rows(rows, OPT_MAX), nargs = 0;
+	int c;
+
+	if (n > OPT_MAX) {
+		abort(); /* raise OPT_MAX */
+	}
+	getopt_tables(rows, n, longopts, shorts);
+	opterr = 0;
+	optind = 0; /* full reinitialisation: scanned more than once */
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		const struct dz_opt *o = row_of(rows, n, c);
+
 		if (c == ':') {
-			die("option '%s' needs a value%s", argv[optind - 1],
-			    "");
+			die("option '%s' needs a value", argv[optind - 1]);
 		}
 		if (o == NULL) {
 			char opt[3] = { '-', (char)optopt, '\0' };
 
-			die("unknown option '%s'%s", optopt != 0 ? opt :
-			    argv[optind - 1], "");
+			die("unknown option '%s'", optopt != 0 ? opt :
+			    argv[optind - 1]);
 		}
-		if (dz_opt_set(o, o->type == DZ_OPT_FLAG ? NULL : optarg,
-			       DZ_OPT_SRC_ARGV, &why) != 0) {
-			fprintf(stderr, "dropzoned: --%s '%s': %s\n", o->name,
-				optarg != NULL ? optarg : "", why);
+		args[nargs].o = o;
+		args[nargs].value = o->type == DZ_OPT_FLAG ? NULL : optarg;
+		nargs++;
+	}
+	if (optind < argc) {
+		die("unexpected argument '%s'", argv[optind]);
+	}
+	return nargs;
+}
+
+void dz_opt_apply_argv(const struct dz_opt_arg *args, size_t n)
+{
+	const char *why = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (dz_opt_set(args[i].o, args[i].value, DZ_OPT_SRC_ARGV,
+			       &why) != 0) {
+			fprintf(stderr, "dropzoned: --%s '%s': %s\n",
+				args[i].o->name,
+				args[i].value ? args[i].value : "", why);
 			exit(2);
 		}
 	}
-	if (optind < argc) {
-		die("unexpected argument '%s'%s", argv[optind], "");
+}
+
+int dz_opt_parse_argv(int argc, char **argv)
+{
+	struct dz_opt_arg *args = calloc((size_t)argc + 1, sizeof(*args));
+	size_t n;
+
+	if (args == NULL) {
+		fprintf(stderr, "dropzoned: out of memory\n");
+		exit(1);
 	}
+	n = dz_opt_scan_argv(argc, argv, args);
+	dz_opt_apply_argv(args, n);
+	free(args);
 	return 0;
 }
 

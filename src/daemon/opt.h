@@ -46,6 +46,8 @@ struct dz_opt {
 	const char *arg;       /* argument name for --help ("ADDR:PORT") */
 	const char *help;      /* one line; may contain '\n' for more */
 	const char *def;       /* default as shown in --help and docs */
+	bool cli_only;         /* command line only (--config, --help):
+				* the config file rejects the key */
 };
 
 /*
@@ -71,15 +73,46 @@ const struct dz_opt *dz_opt_find(const char *name);
  * Set one option from text (value NULL for a flag given on the command
  * line). A LIST or repeatable FUNC given on the command line replaces
  * what the file gave (the first command-line occurrence clears it).
+ * STRING and LIST keep the value itself, not a copy: it must live as long
+ * as the settings (argv does; the config file's text is kept).
  * 0, or -1 with *why.
  */
 int dz_opt_set(const struct dz_opt *o, const char *value,
 	       enum dz_opt_source src, const char **why);
 
+/* Forget which rows the command line has set (tests start over). */
+void dz_opt_forget_argv(void);
+
 /*
- * Parse argv with every table (getopt_long). Errors are printed as
- * "dropzoned: --name 'value': why" and give exit status 2. Returns 0.
- * Options handled by the caller before (--help, --version) are rows too.
+ * Every row of every table, in --help order, into rows (room for max).
+ * Returns how many there are (more than max: only max were stored).
+ */
+size_t dz_opt_rows(const struct dz_opt **rows, size_t max);
+
+/* One option as found on the command line, not yet set. */
+struct dz_opt_arg {
+	const struct dz_opt *o;
+	const char *value;     /* NULL for a flag */
+};
+
+/*
+ * Parse argv with every table (getopt_long) without setting anything, so
+ * that the config file can be read first. args needs room for argc
+ * entries. Usage errors are printed as "dropzoned: unknown option '-x'"
+ * and exit with status 2. Returns the number of entries.
+ */
+size_t dz_opt_scan_argv(int argc, char **argv, struct dz_opt_arg *args);
+
+/*
+ * Set scanned options (DZ_OPT_SRC_ARGV), in order. A bad value is printed
+ * as "dropzoned: --name 'value': why" and exits with status 2.
+ */
+void dz_opt_apply_argv(const struct dz_opt_arg *args, size_t n);
+
+/*
+ * Scan and apply argv at once (no config file). Errors exit with status
+ * 2. Returns 0. Options handled by the caller afterwards (--help,
+ * --version) are rows too.
  */
 int dz_opt_parse_argv(int argc, char **argv);
 

@@ -17,15 +17,15 @@
 #define DZ_UDP_BATCH 32
 /* Receive room per datagram; a longer query is dropped (MSG_TRUNC). */
 #define DZ_UDP_SLOT 4096
-/* TCP connections per worker; past that, new ones are closed at once. */
-#define DZ_TCP_CONNS 256
-/* Seconds a TCP connection may sit idle (or blocked on output). */
-#define DZ_TCP_IDLE_SEC 10
+/* TCP connections are made this many at a time, as the load asks; the
+ * limits (total, per source) are in limits.h. */
+#define DZ_TCP_SLAB 64
 /* Inline input room per TCP connection: queries longer than this (rare)
- * get a DZ_MSG_MAX buffer for the rest of the connection. */
+ * get a tcp_max_message buffer for the rest of the connection. */
 #define DZ_TCP_INLINE 1024
 
 struct dz_worker;
+struct dz_tcp_slab;
 struct dz_wstats;
 struct dz_xfr;
 struct dz_snapshot;
@@ -39,18 +39,25 @@ struct dz_udp_sock {
 
 struct dz_tcp_listener {
 	struct event ev;
+	struct event resume;   /* accept paused (EMFILE): timer to resume */
+	bool paused;
 	int fd;
 	struct dz_worker *w;
 };
 
 struct dz_tcp_conn {
-	struct event rev;      /* EV_READ | EV_PERSIST, idle timeout */
+	struct event rev;      /* EV_READ | EV_PERSIST, timeout: deadline */
 	struct event wev;      /* EV_WRITE | EV_PERSIST, while output waits */
 	struct dz_worker *w;
 	struct dz_tcp_conn *next_free;
 	int fd;                /* -1 when free */
 	bool eof;              /* peer closed its side: finish, then close */
-	uint8_t *in;           /* inl, or a DZ_MSG_MAX + 2 heap buffer */
+	bool done;             /* tcp_max_queries reached: finish, close */
+	uint16_t src[2];       /* per-source counter slots (tcp.c) */
+	uint32_t nqueries;
+	int64_t t_idle;        /* ms: accepted or last query complete */
+	int64_t t_msg;         /* ms: first octet of the partial query */
+	uint8_t *in;           /* inl, or a 2 + tcp_max_message buffer */
 	size_t in_len;
 	size_t in_cap;
 	uint8_t *out;          /* unsent rest of one response (heap, lazy) */
@@ -91,12 +98,13 @@ struct dz_worker {
 	struct event_base *base;
 	struct dz_query_ctx *qctx;
 	struct dz_wstats *stats;          /* this worker's counters */
+	uint8_t *tsig_buf;                /* a signed query, unsigned */
 	struct dz_udp_sock *udp;          /* one per address */
 	struct dz_tcp_listener *tcp;      /* one per address */
 	size_t naddrs;
 	struct dz_udp_batch *ub;
 	uint8_t *resp;                    /* TCP: 2-byte length + DZ_MSG_MAX */
-	struct dz_tcp_conn *conns;        /* DZ_TCP_CONNS */
+	struct dz_tcp_slab *slabs;        /* every connection, used or free */
 	struct dz_tcp_conn *free_conns;
 };
 
@@ -106,10 +114,20 @@ void dz_udp_clear(struct dz_worker *w);
 void dz_udp_on_read(evutil_socket_t fd, short what, void *arg);
 
 /* tcp.c: connection pool (0 or DZ_ENOMEM), close all and release, accept
- * callback of a listener. */
+ * callback of a listener, and its resume timer (accept paused on EMFILE).
+ */
 int dz_tcp_init(struct dz_worker *w);
 void dz_tcp_clear(struct dz_worker *w);
 void dz_tcp_on_accept(evutil_socket_t fd, short what, void *arg);
+void dz_tcp_on_resume(evutil_socket_t fd, short what, void *arg);
+
+/*
+ * tcp.c, at shutdown (the listeners are closed): close every connection
+ * with nothing in progress (no partial query, nothing unsent, no
+ * transfer, nothing unread); the others finish what they have first.
+ * Returns how many stay open.
+ */
+size_t dz_tcp_drain(struct dz_worker *w);
 
 /*
  * answer.c: one query through the worker, inside the caller's snapshot

@@ -34,6 +34,16 @@ int dz_server_new(const struct dz_listen_addr *addrs, size_t naddrs,
 int dz_server_start(struct dz_server *s);
 
 /*
+ * Shut down gracefully: every worker closes its TCP listeners (new
+ * connections are refused), closes its idle connections, lets the others
+ * finish answering what they have read, and leaves its loop once none is
+ * left or timeout_ms have passed (the rest are cut); UDP is answered
+ * meanwhile. Returns once every worker thread has ended. Then
+ * dz_server_stop() has nothing left to do.
+ */
+void dz_server_drain(struct dz_server *s, unsigned timeout_ms);
+
+/*
  * Ask every worker to leave its loop once the events at hand are handled,
  * and join the threads. Safe to call when not started or twice.
  */

@@ -12,10 +12,27 @@ enum dz_log_level {
 };
 
 /*
- * Set the threshold and the sink. Lines go to stderr, or to syslog(3) when
- * use_syslog is true (ident "dropzoned"). Default: INFO on stderr.
+ * Set the threshold and the sink. Lines go to stderr (or the file of
+ * dz_log_open_file), or to syslog(3), facility LOG_DAEMON, when
+ * use_syslog is true (ident "dropzoned"). Default: INFO on stderr. When
+ * stderr is the systemd journal (JOURNAL_STREAM), lines carry their
+ * priority as a "<N>" prefix.
  */
 void dz_log_init(enum dz_log_level level, bool use_syslog);
+
+/*
+ * Write lines to the file at path instead (appended, created 0640, each
+ * line with a timestamp and the pid), until dz_log_init() picks syslog.
+ * Returns 0 or -errno (the sink is unchanged).
+ */
+int dz_log_open_file(const char *path);
+
+/*
+ * Reopen the log file by its name (SIGUSR1 after logrotate moved it).
+ * Safe while other threads log. 0 (also without a log file) or -errno,
+ * then the old file stays in use.
+ */
+int dz_log_reopen(void);
 
 /* Parse "error", "warning", "info", "debug"; -1 on an unknown name. */
 int dz_log_level_parse(const char *name);

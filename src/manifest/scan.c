@@ -11,16 +11,88 @@
 
 #include "manifest/load.h"
 #include "util/errcode.h"
+#include "util/log.h"
 
 /* Deeper trees are reported, not read: each level holds one open fd. */
 #define SCAN_MAX_DEPTH 64
+
+bool dz_scan_follow_outside = false;
 
 struct scan {
 	char **v;
 	size_t n, cap;
 	struct dz_diags *diags;
+	const char *dir; /* as given to dz_manifest_list */
+	char *top;       /* its real path: where symlinks may lead */
 	int rc; /* DZ_ENOMEM stops the walk */
 };
+
+/* Is path (a real path) top itself or below it? */
+static bool below(const char *top, const char *path)
+{
+	size_t n = strlen(top);
+
+	if (strcmp(top, "/") == 0) {
+		return true;
+	}
+	return strncmp(path, top, n) == 0 &&
+	       (path[n] == '/' || path[n] == '\0');
+}
+
+/* The real path of dir/rel in *real (malloc'd), or -errno. */
+static int real_of(const char *dir, const char *rel, char **real)
+{
+	char *path = NULL;
+	int rc = 0;
+
+	*real = NULL;
+	if (asprintf(&path, "%s/%s", dir, rel) < 0) {
+		return DZ_ENOMEM;
+	}
+	*real = realpath(path, NULL);
+	if (*real == NULL) {
+		rc = errno == ENOMEM ? DZ_ENOMEM : -errno;
+	}
+	free(path);
+	return rc;
+}
+
+int dz_manifest_outside(const char *dir, const char *rel, char **target)
+{
+	char *top = NULL, *real = NULL;
+	int rc;
+
+	if (target != NULL) {
+		*target = NULL;
+	}
+	if (dz_scan_follow_outside) {
+		return 0;
+	}
+	top = realpath(dir, NULL);
+	if (top == NULL) {
+		return errno == ENOMEM ? DZ_ENOMEM : 0;
+	}
+	rc = real_of(dir, rel, &real);
+	if (rc == 0 && !below(top, real)) {
+		dz_log_warn("manifests '%s': %s: symlink leads outside the "
+			    "manifest directory, to '%s': not followed", dir,
+			    rel, real);
+		if (target != NULL) {
+			*target = real;
+			real = NULL;
+		}
+		rc = 1;
+	} else if (rc == -ELOOP) {
+		dz_log_warn("manifests '%s': %s: cannot follow symlink: %s",
+			    dir, rel, strerror(ELOOP));
+		rc = 0; /* the reader finds nothing to read */
+	} else if (rc != DZ_ENOMEM) {
+		rc = 0; /* gone or dangling: the reader reports it */
+	}
+	free(top);
+	free(real);
+	return rc;
+}
 
 static bool is_manifest_name(const char *name)
 {
@@ -50,12 +122,43 @@ static void walk(struct scan *s, int dfd, const char *prefix,
 		 unsigned depth);
 
 /*
+ * A symlink to a regular file: may it be read? Not when it leads out of
+ * the directory being listed (a manifest must not expose, say,
+ * /etc/shadow's parse errors in the logs), unless dz_scan_follow_outside.
+ */
+static bool link_ok(struct scan *s, const char *rel)
+{
+	char *real = NULL;
+	bool ok = true;
+
+	if (dz_scan_follow_outside) {
+		return true;
+	}
+	if (s->top == NULL) {
+		return false; /* cannot tell: do not follow */
+	}
+	int rc = real_of(s->dir, rel, &real);
+	if (rc == DZ_ENOMEM) {
+		s->rc = rc;
+		return false;
+	}
+	if (rc == 0 && !below(s->top, real)) {
+		dz_diags_add(s->diags, DZ_SEV_WARNING, rel, 0, 0,
+			     "symlink leads outside the manifest directory, "
+			     "to '%s': not followed", real);
+		ok = false;
+	}
+	free(real);
+	return ok;
+}
+
+/*
  * One directory entry. Names starting with '.' are skipped: editor temp
  * files, and in a Kubernetes ConfigMap mount the "..data" symlink and the
  * "..2026_..." directories it points to. The mount's visible entries are
  * symlinks "a.yaml -> ..data/a.yaml" and are followed like any symlink to
- * a regular file, so each file is listed exactly once. Symlinks to
- * directories are not followed, so the walk cannot loop.
+ * a regular file inside the directory, so each file is listed exactly
+ * once. Symlinks to directories are not followed, so the walk cannot loop.
  */
 static void entry(struct scan *s, int dfd, const char *name, char *rel,
 		  unsigned depth)
@@ -77,7 +180,7 @@ static void entry(struct scan *s, int dfd, const char *name, char *rel,
 				     strerror(errno));
 			goto out;
 		}
-		if (!S_ISREG(st.st_mode)) {
+		if (!S_ISREG(st.st_mode) || !link_ok(s, rel)) {
 			goto out;
 		}
 	}
@@ -162,7 +265,7 @@ static int cmp(const void *a, const void *b)
 int dz_manifest_list(const char *dir, char ***rels, size_t *n,
 		     struct dz_diags *diags)
 {
-	struct scan s = { .diags = diags };
+	struct scan s = { .diags = diags, .dir = dir };
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	*rels = NULL;
@@ -174,7 +277,9 @@ int dz_manifest_list(const char *dir, char ***rels, size_t *n,
 			     strerror(errno));
 		return rc;
 	}
+	s.top = realpath(dir, NULL);
 	walk(&s, fd, NULL, 0);
+	free(s.top);
 	if (s.rc != 0) {
 		dz_manifest_list_free(s.v, s.n);
 		return s.rc;

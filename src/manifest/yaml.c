@@ -439,7 +439,8 @@ static void on_end(struct yp *p)
 	struct frame f = p->stack[--p->depth];
 	struct dz_ynode *n = f.node;
 	size_t cnt = p->npend - f.first;
-	struct dz_ynode **kids = p->pend + f.first;
+	/* pend is NULL until the first child anywhere: "[]" first */
+	struct dz_ynode **kids = cnt > 0 ? p->pend + f.first : NULL;
 
 	if (n->type == DZ_YNODE_SEQ) {
 		n->len = cnt;
@@ -654,7 +655,9 @@ static int read_file(const char *path, const char *display, size_t max,
 	char *buf = NULL;
 	size_t len = 0, cap;
 	int rc = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO swapped in for a file must not block the
+	 * reload (it is then refused as not a regular file). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		rc = -errno;

@@ -14,9 +14,13 @@ set -eu
 
 DZ_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# Build: the toolchain and libraries. Tests: dig/drill, python3 for small
+# test clients, NSD/Knot/BIND as real secondaries (zone transfers),
+# promtool (package prometheus) to check /metrics, clang for the fuzzers.
 DZ_PACKAGES="build-essential autoconf automake libtool pkg-config
 libevent-dev libldns-dev libyaml-dev libcmocka-dev liburcu-dev libjson-c-dev
-dnsutils ldnsutils iproute2"
+libsystemd-dev dnsutils ldnsutils iproute2 python3 nsd knot bind9
+prometheus"
 
 dz_step()
 {

@@ -288,40 +288,13 @@ static bool parse_question(struct dz_query_ctx *q)
 
 /* ---- Response writing ------------------------------------------------ */
 
-/* Does the (possibly compressed) name at off in the response equal s? */
-static bool resp_name_eq(const uint8_t *pkt, size_t off, const uint8_t *s)
-{
-	for (int hops = 0; hops < 128;) {
-		uint8_t l = pkt[off];
-		if ((l & 0xc0) == 0xc0) {
-			off = ((size_t)(l & 0x3f) << 8) | pkt[off + 1];
-			hops++;
-			continue;
-		}
-		if (l != s[0]) {
-			return false;
-		}
-		if (l == 0) {
-			return true;
-		}
-		for (uint8_t k = 1; k <= l; k++) {
-			if (lower(pkt[off + k]) != lower(s[k])) {
-				return false;
-			}
-		}
-		off += (size_t)l + 1;
-		s += l + 1;
-	}
-	return false;
-}
-
 /* Among the first n entries: those of names written completely. */
 static bool cmp_find(const struct dz_query_ctx *q, size_t n,
 		     const uint8_t *s, uint16_t *off)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (q->w.buf[q->cmp[i]] == s[0] &&
-		    resp_name_eq(q->w.buf, q->cmp[i], s)) {
+		    dz_wire_name_eq(q->w.buf, q->cmp[i], s)) {
 			*off = q->cmp[i];
 			return true;
 		}

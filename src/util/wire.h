@@ -92,3 +92,42 @@ static inline void dz_wire_set_u16(uint8_t *p, uint16_t v)
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
+
+/* ASCII lower case of one octet (DNS names compare case-insensitively). */
+static inline uint8_t dz_wire_lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/*
+ * Does the name at off in a message we wrote (compression pointers
+ * allowed, and trusted: ours) equal the uncompressed wire name s,
+ * ignoring case? Hot-path safe.
+ */
+static inline bool dz_wire_name_eq(const uint8_t *pkt, size_t off,
+				   const uint8_t *s)
+{
+	for (int hops = 0; hops < 128;) {
+		uint8_t l = pkt[off];
+		if ((l & 0xc0) == 0xc0) {
+			off = ((size_t)(l & 0x3f) << 8) | pkt[off + 1];
+			hops++;
+			continue;
+		}
+		if (l != s[0]) {
+			return false;
+		}
+		if (l == 0) {
+			return true;
+		}
+		for (uint8_t k = 1; k <= l; k++) {
+			if (dz_wire_lower(pkt[off + k]) !=
+			    dz_wire_lower(s[k])) {
+				return false;
+			}
+		}
+		off += (size_t)l + 1;
+		s += l + 1;
+	}
+	return false;
+}

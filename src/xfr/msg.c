@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/errcode.h"
+#include "util/wire.h"
 #include "xfr/xfr-internal.h"
 
 #define HDR_LEN 12
@@ -31,33 +32,6 @@ static uint32_t name_hash(const uint8_t *s)
 	}
 }
 
-/* Does the (possibly compressed) name at off in the message equal s? */
-static bool msg_name_eq(const uint8_t *pkt, size_t off, const uint8_t *s)
-{
-	for (int hops = 0; hops < 128;) {
-		uint8_t l = pkt[off];
-		if ((l & 0xc0) == 0xc0) {
-			off = ((size_t)(l & 0x3f) << 8) | pkt[off + 1];
-			hops++;
-			continue;
-		}
-		if (l != s[0]) {
-			return false;
-		}
-		if (l == 0) {
-			return true;
-		}
-		for (uint8_t k = 1; k <= l; k++) {
-			if (lower(pkt[off + k]) != lower(s[k])) {
-				return false;
-			}
-		}
-		off += (size_t)l + 1;
-		s += l + 1;
-	}
-	return false;
-}
-
 void dz_xfr_msg_init(struct xmsg *m, uint8_t *buf, size_t cap,
 		     const uint8_t *id, bool rd)
 {
@@ -80,7 +54,7 @@ static uint16_t tab_find(const struct xmsg *m, const uint8_t *s, uint32_t h)
 		if (e == 0) {
 			return 0;
 		}
-		if (msg_name_eq(m->w.buf, (size_t)e - 1, s)) {
+		if (dz_wire_name_eq(m->w.buf, (size_t)e - 1, s)) {
 			return e;
 		}
 	}

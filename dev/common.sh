@@ -20,7 +20,7 @@ DZ_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DZ_PACKAGES="build-essential autoconf automake libtool pkg-config
 libevent-dev libldns-dev libyaml-dev libcmocka-dev liburcu-dev libjson-c-dev
 libsystemd-dev dnsutils ldnsutils iproute2 python3 nsd knot bind9
-prometheus"
+prometheus clang libclang-rt-14-dev"
 
 dz_step()
 {

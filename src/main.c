@@ -193,6 +193,10 @@ const struct dz_opt dz_main_opts[] = {
 	  .ptr = &opts.reload_delay_ms, .min = 1, .max = 10000, .arg = "MS",
 	  .help = "quiet period after a change in the manifest\n"
 		  "directory before it is applied", .def = "5" },
+	{ .name = "follow-outside-symlinks", .type = DZ_OPT_FLAG,
+	  .ptr = &dz_scan_follow_outside,
+	  .help = "read manifest symlinks that lead outside the manifest\n"
+		  "directory (default: reported and skipped)", .def = "false" },
 	{ .name = "version", .short_name = 'V', .type = DZ_OPT_FLAG,
 	  .ptr = &opts.version, .cli_only = true,
 	  .help = "print the version and exit" },

@@ -4,6 +4,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,6 +420,9 @@ static int apply(struct daemon *d, uint64_t first_us)
 		dz_log_err("status: out of memory");
 	}
 	dz_serials_commit(d->serials, snap);
+	/* A build frees as much as it allocates; give the freed pages of
+	 * the old snapshot and of the parse back to the system. */
+	malloc_trim(0);
 	dz_mset_collect_changed(d->set, &diags);
 	log_diags(&diags);
 	dz_diags_clear(&diags);

@@ -41,6 +41,24 @@ struct saved {
 	struct dz_diags bdiags;
 };
 
+/* A record parsed for one of its zones, kept from the checks pass to
+ * the pass that adds it: every record is parsed once per build. */
+struct pzone {
+	uint8_t *owner;               /* malloc'd wire name */
+	uint32_t ttl;
+	const struct dz_ynode *ttl_node;
+	struct dz_rdata_list rr;
+};
+
+/* What a build knows of one record object. */
+struct prec {
+	struct bzone **zs;            /* the zones it joins (malloc'd) */
+	size_t nz;
+	bool zones_known;
+	struct pzone *pz;             /* nz entries (1 when nz is 0), or
+				       * NULL before it is parsed */
+};
+
 /* An MX/NS/SRV target to check for A/AAAA once all zones are built. */
 struct target {
 	struct dz_object *obj;
@@ -52,6 +70,7 @@ struct bstate {
 	const struct dz_build_opts *opts;
 	struct dz_object **objs;
 	struct saved *saved;    /* parallel to objs */
+	struct prec *prec;      /* parallel to objs: records' zones, RRs */
 	size_t nobjs;
 	struct bzone *zones;
 	size_t nzones;
@@ -169,7 +188,8 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 	}
 	st->objs = calloc(total ? total : 1, sizeof(*st->objs));
 	st->saved = calloc(total ? total : 1, sizeof(*st->saved));
-	if (st->objs == NULL || st->saved == NULL) {
+	st->prec = calloc(total ? total : 1, sizeof(*st->prec));
+	if (st->objs == NULL || st->saved == NULL || st->prec == NULL) {
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -448,18 +468,22 @@ static int plan_reuse(struct bstate *st)
 	for (int pass = 0; pass < (prev != NULL ? 2 : 1); pass++) {
 		for (size_t i = 0; i < st->nobjs; i++) {
 			struct dz_object *o = st->objs[i];
+			struct prec *p = &st->prec[i];
 			bool all = true;
 			if (!is_member(o)) {
 				continue;
 			}
-			if (record_zones(st, o, true, &zs, &nz) != 0) {
+			if (!p->zones_known &&
+			    record_zones(st, o, true, &p->zs, &p->nz) != 0) {
 				return DZ_ENOMEM;
 			}
+			p->zones_known = true;
+			zs = p->zs;
+			nz = p->nz;
 			for (size_t j = 0; j < nz; j++) {
 				zs[j]->fp += pass == 0 ? obj_id(o, nz) : 0;
 				all = all && zs[j]->reuse != NULL;
 			}
-			free(zs);
 			if (pass == 1 && nz > 0 && all) {
 				restore(st, i);
 			}
@@ -803,8 +827,9 @@ static int add_target(struct bstate *st, struct dz_object *o,
 
 /* Add one zone's RRs of o to its builder. */
 static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
-		   const struct owner_arg *oa, const struct dz_rdata_list *rr)
+		   const struct pzone *oa)
 {
+	const struct dz_rdata_list *rr = &oa->rr;
 	bool warned = false;
 
 	for (size_t i = 0; i < rr->n; i++) {
@@ -861,69 +886,100 @@ static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
 		   o->ops->type_name, list);
 }
 
-/*
- * Parse a record for every zone it joins, then add it to them all. With
- * ck (the checks pass), only tell ck what would be added: o stays pending
- * unless it failed.
- */
-static int build_record(struct bstate *st, struct dz_object *o,
-			struct dz_checks *ck)
+static void prec_clear_parse(struct prec *p)
 {
-	struct dz_rdata_list *rr = NULL;
-	struct owner_arg *oa = NULL;
-	struct bzone **zs = NULL;
-	size_t nz = 0, i;
+	for (size_t i = 0; p->pz != NULL && i < (p->nz ? p->nz : 1); i++) {
+		free(p->pz[i].owner);
+		dz_rdata_list_clear(&p->pz[i].rr);
+	}
+	free(p->pz);
+	p->pz = NULL;
+}
+
+/*
+ * Parse o for each of its zones (for none: once, for its diagnostics)
+ * into p->pz. 0, DZ_EMANIFEST (o failed) or DZ_ENOMEM.
+ */
+static int parse_all(struct dz_object *o, struct prec *p)
+{
+	size_t n = p->nz ? p->nz : 1;
+	struct owner_arg oa;
 	int rc, bad = 0;
 
-	if ((rc = record_zones(st, o, false, &zs, &nz)) != 0) {
-		goto out;
+	p->pz = calloc(n, sizeof(*p->pz));
+	if (p->pz == NULL) {
+		return DZ_ENOMEM;
 	}
-	rr = calloc(nz + 1, sizeof(*rr));
-	oa = calloc(nz + 1, sizeof(*oa));
-	if (rr == NULL || oa == NULL) {
-		rc = DZ_ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < (nz ? nz : 1); i++) {
-		rc = parse_record(o, nz ? zs[i] : NULL, &oa[i], &rr[i]);
+	for (size_t i = 0; i < n; i++) {
+		struct pzone *z = &p->pz[i];
+		rc = parse_record(o, p->nz ? p->zs[i] : NULL, &oa, &z->rr);
 		if (rc == DZ_ENOMEM) {
-			goto out;
+			return rc;
 		}
 		bad |= rc;
+		z->owner = malloc(dz_dname_len(oa.owner));
+		if (z->owner == NULL) {
+			return DZ_ENOMEM;
+		}
+		memcpy(z->owner, oa.owner, dz_dname_len(oa.owner));
+		z->ttl = oa.ttl;
+		z->ttl_node = oa.ttl_node;
 	}
-	rc = 0;
-	if (bad || o->bdiags.nerrors > 0) {
-		set_failed(o);
-		goto out;
+	return (bad || o->bdiags.nerrors > 0) ? DZ_EMANIFEST : 0;
+}
+
+/*
+ * A record for every zone it joins: parsed once per build (in the
+ * checks pass when there is one); with ck, only tell ck what would be
+ * added (o stays pending unless it failed); without, add it to them all.
+ */
+static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
+{
+	struct dz_object *o = st->objs[idx];
+	struct prec *p = &st->prec[idx];
+	size_t i;
+	int rc = 0;
+
+	/* No zone: the full lookup once more, for the status it sets. */
+	if (!p->zones_known || p->nz == 0) {
+		free(p->zs);
+		p->zs = NULL;
+		p->nz = 0;
+		if ((rc = record_zones(st, o, false, &p->zs, &p->nz)) != 0) {
+			return rc;
+		}
+		p->zones_known = true;
 	}
-	for (i = 0; ck != NULL && i < nz && rc == 0; i++) {
-		for (size_t j = 0; zs[i]->reuse == NULL && j < rr[i].n &&
+	if (p->pz == NULL && (rc = parse_all(o, p)) != 0) {
+		if (rc == DZ_EMANIFEST) {
+			set_failed(o);
+			prec_clear_parse(p);
+			rc = 0;
+		}
+		return rc;
+	}
+	for (i = 0; ck != NULL && i < p->nz && rc == 0; i++) {
+		const struct pzone *z = &p->pz[i];
+		for (size_t j = 0; p->zs[i]->reuse == NULL && j < z->rr.n &&
 		     rc == 0; j++) {
-			rc = dz_checks_add_rr(ck, &zs[i]->spec, o, oa[i].owner,
+			rc = dz_checks_add_rr(ck, &p->zs[i]->spec, o, z->owner,
 					      o->ops->rrtype,
-					      rr[i].items[j].data,
-					      rr[i].items[j].len);
+					      z->rr.items[j].data,
+					      z->rr.items[j].len);
 		}
 	}
 	if (ck != NULL) {
-		goto out;
+		return rc;
 	}
-	for (i = 0; i < nz; i++) {
-		if (zs[i]->reuse == NULL &&
-		    (rc = add_rrs(st, o, zs[i], &oa[i], &rr[i])) != 0) {
-			goto out;
+	for (i = 0; i < p->nz && rc == 0; i++) {
+		if (p->zs[i]->reuse == NULL) {
+			rc = add_rrs(st, o, p->zs[i], &p->pz[i]);
 		}
 	}
-	if (nz > 0) {
-		set_succeeded(o, zs, nz);
+	if (rc == 0 && p->nz > 0) {
+		set_succeeded(o, p->zs, p->nz);
 	}
-out:
-	for (i = 0; rr != NULL && i < (nz ? nz : 1); i++) {
-		dz_rdata_list_clear(&rr[i]);
-	}
-	free(rr);
-	free(oa);
-	free(zs);
+	prec_clear_parse(p);
 	return rc;
 }
 
@@ -1045,6 +1101,11 @@ static void state_free(struct bstate *st)
 		dz_diags_clear(&st->saved[i].bdiags);
 	}
 	free(st->saved);
+	for (size_t i = 0; st->prec != NULL && i < st->nobjs; i++) {
+		prec_clear_parse(&st->prec[i]);
+		free(st->prec[i].zs);
+	}
+	free(st->prec);
 }
 
 /*
@@ -1068,7 +1129,7 @@ static int run_checks(struct bstate *st)
 		struct dz_object *o = st->objs[i];
 		if (!o->is_zone && !o->reused &&
 		    o->reason == DZ_REASON_PENDING) {
-			rc = build_record(st, o, ck);
+			rc = build_record(st, i, ck);
 		}
 	}
 	if (rc == 0 && dz_checks_run(ck) == DZ_ENOMEM) {
@@ -1096,7 +1157,7 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 		    o->reason != DZ_REASON_PENDING) {
 			continue;
 		}
-		if ((rc = build_record(st, o, NULL)) != 0) {
+		if ((rc = build_record(st, i, NULL)) != 0) {
 			return rc;
 		}
 	}

@@ -101,7 +101,7 @@ PY
 	python3 "$tmp/notify.py" "$tmp/notify.sock" "$tmp/notify.log" \
 		"$tmp/port" "$1" &
 	NOTIFY_PID=$!
-	wait_for -t 10 grep -q listening "$tmp/notify.log" 2>/dev/null ||
+	wait_for -t 30 grep -q listening "$tmp/notify.log" 2>/dev/null ||
 		fail "the notify listener did not start"
 	export NOTIFY_SOCKET="$tmp/notify.sock"
 }

@@ -408,8 +408,12 @@ static void finish(struct dz_mset *s)
 
 	for (size_t i = 0; i < s->n; i++) {
 		struct entry *e = &s->v[i];
-		e->clean = file_clean(e->served);
+		/* While a newer version is rejected, the served one is as
+		 * clean as when it was taken, whatever its objects show now
+		 * (below: "last good version still served", which a reused
+		 * zone carries over to the next build). */
 		if (e->rejected == NULL) {
+			e->clean = file_clean(e->served);
 			continue;
 		}
 		reject_msg(e->rejected, msg, sizeof(msg));

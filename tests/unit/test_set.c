@@ -395,6 +395,31 @@ static void test_set_reuses_untouched_zones(void **state)
 	assert_string_equal(object("www.yaml", 0)->zone, "example.org");
 }
 
+/* A file broken twice, with a batch in between that rebuilds only
+ * another zone: its last good version is still the one served. */
+static void test_set_broken_twice_across_reuse(void **state)
+{
+	const struct dz_object *o;
+
+	(void)state;
+	put("zone2.yaml", ZONE2("1"));
+	put("org.yaml", AREC2("web", "192.0.2.7"));
+	apply_reusing();
+	put("www.yaml", AREC("www", "192.0.2.300"));
+	apply_reusing();
+	assert_true(count_a("www"));
+	put("org.yaml", AREC2("web", "192.0.2.8"));
+	apply_reusing();
+	put("www.yaml", AREC("www", "192.0.2.301") "---\n"
+	    AREC("new", "192.0.2.9"));
+	apply_reusing();
+	assert_true(count_a("www"));
+	assert_false(count_a("new"));
+	o = object("www.yaml", 0);
+	assert_int_equal(o->reason, DZ_REASON_FAILED);
+	assert_non_null(strstr(dz_object_message(o), "last good version"));
+}
+
 static void test_set_manifest_names(void **state)
 {
 	static const struct { const char *rel; bool ok; } v[] = {
@@ -429,6 +454,7 @@ int main(void)
 		T(test_set_delete),
 		T(test_set_touch_tree),
 		T(test_set_reuses_untouched_zones),
+		T(test_set_broken_twice_across_reuse),
 		T(test_set_manifest_names),
 	};
 

@@ -19,7 +19,7 @@ DZ_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # promtool (package prometheus) to check /metrics, clang for the fuzzers.
 DZ_PACKAGES="build-essential autoconf automake libtool pkg-config
 libevent-dev libldns-dev libyaml-dev libcmocka-dev liburcu-dev libjson-c-dev
-libsystemd-dev dnsutils ldnsutils iproute2 python3 nsd knot bind9
+libsystemd-dev dnsutils ldnsutils iproute2 python3 nsd knot bind9 valgrind
 prometheus clang libclang-rt-14-dev"
 
 dz_step()

@@ -28,6 +28,7 @@
 #   wait_up ZONE              wait (10 s) until SOA ZONE has an answer
 #   stop_server               SIGTERM, wait (10 s); fail unless exit 0
 #   q ARGS...                 dig @127.0.0.1 -p $PORT +time=2 +tries=2 ARGS
+#                             (+time=2 x DZ_TIME_FACTOR)
 #   q6 ARGS...                the same over [::1]
 #   wait_for [-t SECS] CMD... poll CMD until it succeeds; 1 on timeout
 #   dig_status OUT            "NOERROR", "NXDOMAIN", ... of dig output
@@ -42,6 +43,16 @@
 #                             write a v1beta1 DNSZone for ZONE to FILE
 #                             (namespace test, ns1.ZONE with glue,
 #                             recordsFrom label bindy.firestoned.io/zone)
+#   no_valgrind WHY           skip (77) with WHY under DZ_VALGRIND=1
+#
+# Environment:
+#   DZ_VALGRIND=1             every "$DROPZONED" runs under valgrind
+#                             memcheck (log $tmp/vg/vg.PID.log); any error
+#                             or definite leak fails stop_server, or the
+#                             test at exit, with the log shown
+#   DZ_TIME_FACTOR            multiplies every wait_for deadline and q's
+#                             timeout (default 5 under DZ_VALGRIND, else
+#                             1); exported
 
 set -u
 
@@ -63,11 +74,23 @@ _dz_cleanup()
 		kill -KILL "$SERVER_PID" 2>/dev/null
 		wait "$SERVER_PID" 2>/dev/null
 	fi
+	# The runs stop_server did not check (killed, or started directly).
+	if [ -d "$tmp/vg" ] && ! _dz_vg_check "$tmp"/vg/vg.*.log; then
+		_dz_rc=1
+	fi
 	rm -rf "$tmp"
 }
 # shellcheck disable=SC2154
 trap '_dz_rc=$?; _dz_cleanup; exit $_dz_rc' EXIT
 trap 'exit 1' INT TERM HUP
+
+: "${DZ_VALGRIND:=0}"
+if [ "$DZ_VALGRIND" = 1 ]; then
+	: "${DZ_TIME_FACTOR:=5}"
+else
+	: "${DZ_TIME_FACTOR:=1}"
+fi
+export DZ_TIME_FACTOR
 
 HAVE_IPV6=0
 if [ -r /proc/net/if_inet6 ] &&
@@ -113,7 +136,7 @@ wait_for()
 		secs=$2
 		shift 2
 	fi
-	end=$(($(_dz_now) + secs * 1000000))
+	end=$(($(_dz_now) + secs * DZ_TIME_FACTOR * 1000000))
 	while ! "$@"; do
 		if [ "$(_dz_now)" -ge "$end" ]; then
 			return 1
@@ -133,6 +156,60 @@ port_in_use()
 		awk '$4 == "0A" {print $2}' /proc/net/tcp /proc/net/tcp6
 		awk 'NR > 1 {print $2}' /proc/net/udp /proc/net/udp6
 	} 2>/dev/null | grep -q ":$hex\$"
+}
+
+# Under DZ_VALGRIND, $DROPZONED becomes a script that execs valgrind (same
+# pid) on the real one; h_lib's setpriv wrapper runs it as nobody.
+_dz_vg_wrap()
+{
+	local real=$DROPZONED supp="$top_srcdir/tests/integration/valgrind.supp"
+	need valgrind
+	mkdir -p "$tmp/vg"
+	chmod 1777 "$tmp/vg"
+	cat >"$tmp/dropzoned-vg" <<EOF
+#!/bin/sh
+exec valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \\
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite \\
+	--track-fds=no --num-callers=30 --suppressions="$supp" \\
+	--log-file="$tmp/vg/vg.%p.log" "$real" "\$@"
+EOF
+	chmod 755 "$tmp/dropzoned-vg"
+	DROPZONED=$tmp/dropzoned-vg
+}
+
+# An error or a definite leak in a log (errors show before the summary,
+# which a run killed with SIGKILL never gets); fatal signals count.
+_dz_vg_bad='ERROR SUMMARY: [1-9]|definitely lost in loss|^==[0-9]+== '\
+'(Invalid |Conditional jump|Use of uninit|Syscall param|Mismatched|'\
+'Source and dest|Process terminating .* signal ([4678]|11) )'
+
+# _dz_vg_check LOG...: a summary line for each log, the whole log when it
+# has an error or a definite leak (then return 1); renamed *.checked.
+_dz_vg_check()
+{
+	local log rc=0 sum
+	for log in "$@"; do
+		[ -f "$log" ] || continue
+		sum=$(sed -n 's/^==[0-9]*== \(ERROR SUMMARY: [0-9]* errors\).*/\1/p' \
+			"$log")
+		echo "valgrind: ${log##*/}: ${sum:-no summary (killed)}" >&2
+		if grep -Eq "$_dz_vg_bad" "$log"; then
+			echo "---- valgrind found errors ($log):" >&2
+			cat "$log" >&2
+			rc=1
+		fi
+		mv "$log" "$log.checked"
+	done
+	return "$rc"
+}
+
+if [ "$DZ_VALGRIND" = 1 ]; then
+	_dz_vg_wrap
+fi
+
+no_valgrind()
+{
+	[ "$DZ_VALGRIND" != 1 ] || skip "not run under valgrind: $*"
 }
 
 _dz_alive()
@@ -155,7 +232,9 @@ start_server()
 	need dig
 	mkdir -p "$tmp/state"
 	for attempt in 1 2 3 4 5 6 7 8; do
-		PORT=$((20000 + RANDOM % 40001))
+		# Below the kernel's ephemeral range (32768-60999): no outgoing
+		# connection can be holding it.
+		PORT=$((10000 + RANDOM % 22000))
 		if port_in_use "$PORT"; then
 			continue
 		fi
@@ -218,19 +297,22 @@ stop_server()
 	fi
 	wait "$pid" || rc=$?
 	SERVER_PID=""
+	_dz_vg_check "$tmp/vg/vg.$pid.log" ||
+		fail "valgrind: errors or definite leaks in dropzoned $pid"
 	[ "$rc" -eq 0 ] || fail "dropzoned exited with status $rc on SIGTERM"
 }
 
 # Two tries: on a loaded shared machine a worker can miss dig's 2 s once;
-# a wrong answer still fails at once.
+# a wrong answer still fails at once. Under valgrind, one thread runs at a
+# time: a long reload can hold the answers back for seconds.
 q()
 {
-	dig @127.0.0.1 -p "$PORT" +time=2 +tries=2 "$@"
+	dig @127.0.0.1 -p "$PORT" +time=$((2 * DZ_TIME_FACTOR)) +tries=2 "$@"
 }
 
 q6()
 {
-	dig @::1 -p "$PORT" +time=2 +tries=2 "$@"
+	dig @::1 -p "$PORT" +time=$((2 * DZ_TIME_FACTOR)) +tries=2 "$@"
 }
 
 dig_status()

@@ -24,7 +24,7 @@ d_free_port()
 {
 	local i
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$((20000 + RANDOM % 40001))
+		PORT=$((10000 + RANDOM % 22000))
 		port_in_use "$PORT" || return 0
 	done
 	fail "no free port"

@@ -5,6 +5,7 @@
 # answered in full; a whitelisted source and TCP are never limited; off
 # by default.
 . "$(dirname "$0")/l_lib.sh"
+no_valgrind "floods at 2,000 queries a second and counts the answers: throughput"
 
 OK='^rcode=NOERROR id=[0-9]+ flags=qr,aa qd=1 an=1 '
 RATE=10

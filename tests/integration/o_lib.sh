@@ -19,9 +19,9 @@ start_http()
 	local dir=$1
 	shift
 	command -v curl >/dev/null || need python3
-	HPORT=$((20000 + RANDOM % 40001))
+	HPORT=$((10000 + RANDOM % 22000))
 	while port_in_use "$HPORT"; do
-		HPORT=$((20000 + RANDOM % 40001))
+		HPORT=$((10000 + RANDOM % 22000))
 	done
 	start_server "$dir" --http "127.0.0.1:$HPORT" "$@"
 }

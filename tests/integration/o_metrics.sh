@@ -115,9 +115,9 @@ expect_eq "$(get /metrics POST)" 405 "POST"
 expect_eq "$(get /metrics HEAD)" 200 "HEAD"
 
 # A second daemon on the same HTTP port gives up with the reason.
-port2=$((20000 + RANDOM % 40001))
+port2=$((10000 + RANDOM % 22000))
 while port_in_use "$port2"; do
-	port2=$((20000 + RANDOM % 40001))
+	port2=$((10000 + RANDOM % 22000))
 done
 rc=0
 timeout 20 "$DROPZONED" --foreground --manifests "$m" \

@@ -39,7 +39,7 @@ free_port()
 {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 40001))
+		p=$((10000 + RANDOM % 22000))
 		port_in_use "$p" || break
 	done
 	echo "$p"

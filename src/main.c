@@ -399,7 +399,10 @@ static int apply(struct daemon *d, uint64_t first_us)
 		dz_log_err("manifests '%s': %s: keeping the served zones",
 			   d->o->manifests, dz_strerror(rc));
 		/* Files may have left the set: no pointer to them stays. */
-		dz_status_update(d->status, d->set, d->snap, time(NULL));
+		if (dz_status_update(d->status, d->set, d->snap,
+				     time(NULL)) == 0) {
+			dz_mset_release_retired(d->set);
+		}
 		return rc;
 	}
 	if (snap == NULL) {
@@ -418,6 +421,8 @@ static int apply(struct daemon *d, uint64_t first_us)
 	dz_snapshot_unref(old);
 	if (dz_status_update(d->status, d->set, snap, time(NULL)) != 0) {
 		dz_log_err("status: out of memory");
+	} else {
+		dz_mset_release_retired(d->set);
 	}
 	dz_serials_commit(d->serials, snap);
 	/* A build frees as much as it allocates; give the freed pages of

@@ -8,10 +8,12 @@
 
 #include "manifest/load.h"
 #include "util/errcode.h"
+#include "util/par.h"
 
 static uint64_t hash_node(uint64_t h, const struct dz_ynode *n);
 
 #define BINDY_GROUP "bindy.firestoned.io"
+
 
 /* bindy kinds that configure servers, not DNS data: skipped silently. */
 static const char *const skipped_kinds[] = {
@@ -20,6 +22,10 @@ static const char *const skipped_kinds[] = {
 };
 
 static const char *const versions[] = { "v1alpha1", "v1beta1", NULL };
+/* The apiVersion strings objects point at (the file's text is freed). */
+static const char *const api_versions[] = {
+	BINDY_GROUP "/v1alpha1", BINDY_GROUP "/v1beta1",
+};
 
 static const char *const reason_names[] = {
 	[DZ_REASON_PENDING] = "Pending",
@@ -45,6 +51,8 @@ const char *dz_reason_name(enum dz_reason r)
 struct ld {
 	struct dz_mfile *f;
 	const char *display;
+	const char *ns;         /* the last namespace copied, for reuse */
+	const char *last_ref, *last_zone; /* the same for zoneRef, zone */
 	struct dz_object *objs; /* malloc'd while loading */
 	size_t nobjs, capobjs;
 	bool nomem;
@@ -128,9 +136,13 @@ static void load_labels(struct ld *l, struct dz_object *o,
 				dz_ynode_str(k));
 			continue;
 		}
-		o->labels[o->nlabels++] = (struct dz_label){
-			.key = dz_ynode_str(k), .value = dz_ynode_str(v),
-		};
+		struct dz_label *lb = &o->labels[o->nlabels++];
+		lb->key = dz_arena_strdup(l->f->arena, dz_ynode_str(k));
+		lb->value = dz_arena_strdup(l->f->arena, dz_ynode_str(v));
+		if (lb->key == NULL || lb->value == NULL) {
+			l->nomem = true;
+			return;
+		}
 	}
 }
 
@@ -157,7 +169,8 @@ static void load_metadata(struct ld *l, struct dz_object *o,
 		diag_at(l, &o->diags, DZ_SEV_ERROR, name,
 			"'metadata.name' must be a non-empty string");
 	} else {
-		o->name = dz_ynode_str(name);
+		o->name = dz_arena_strdup(l->f->arena, dz_ynode_str(name));
+		l->nomem |= o->name == NULL;
 	}
 	if (ns != NULL) {
 		const char *s = dz_ynode_str(ns);
@@ -165,12 +178,61 @@ static void load_metadata(struct ld *l, struct dz_object *o,
 			diag_at(l, &o->diags, DZ_SEV_ERROR, ns,
 				"'metadata.namespace' must be a string");
 		} else if (s[0] != '\0') {
-			o->ns = s;
+			/* A file's objects mostly share one namespace. */
+			if (l->ns == NULL || strcmp(l->ns, s) != 0) {
+				l->ns = dz_arena_strdup(l->f->arena, s);
+				l->nomem |= l->ns == NULL;
+			}
+			o->ns = l->ns ? l->ns : "default";
 		}
 	}
 	load_labels(l, o, dz_ynode_get(md, "labels"));
 }
 
+/* A non-empty string field of spec, or NULL; *node gets its node. */
+static const char *spec_str(const struct dz_ynode *spec, const char *key,
+			    const struct dz_ynode **node)
+{
+	const struct dz_ynode *n = dz_ynode_get(spec, key);
+	const char *s = n ? dz_ynode_str(n) : NULL;
+
+	*node = n;
+	return (s != NULL && s[0] != '\0') ? s : NULL;
+}
+
+/* A copy of s in the file's arena, shared with the previous object's
+ * when equal (most records of a file name one zone). */
+static const char *keep_str(struct ld *l, const char *s, const char **last)
+{
+	if (s == NULL) {
+		return NULL;
+	}
+	if (*last == NULL || strcmp(*last, s) != 0) {
+		*last = dz_arena_strdup(l->f->arena, s);
+		l->nomem |= *last == NULL;
+	}
+	return *last;
+}
+
+/* How a record names its zone: spec.zoneRef or spec.zone, not both. */
+static void load_zone_fields(struct ld *l, struct dz_object *o,
+			     const struct dz_ynode *spec)
+{
+	const struct dz_ynode *rn, *zn;
+	const char *ref = spec_str(spec, "zoneRef", &rn);
+	const char *zone = spec_str(spec, "zone", &zn);
+
+	if (ref != NULL && zone != NULL) {
+		diag_at(l, &o->diags, DZ_SEV_ERROR, zn,
+			"both zoneRef '%s' and zone '%s' are set: use one",
+			ref, zone);
+		return;
+	}
+	o->zone_ref = keep_str(l, ref, &l->last_ref);
+	o->zone_name = keep_str(l, zone, &l->last_zone);
+}
+
+/* Keep spec packed; the tree itself goes with the file's scratch. */
 static void load_spec(struct ld *l, struct dz_object *o,
 		      const struct dz_ynode *root)
 {
@@ -183,8 +245,15 @@ static void load_spec(struct ld *l, struct dz_object *o,
 		diag_at(l, &o->diags, DZ_SEV_ERROR, spec,
 			"'spec' must be a mapping");
 	} else {
-		o->spec = spec;
+		if (!o->is_zone) {
+			load_zone_fields(l, o, spec);
+		}
+		o->spec_packed = dz_ynode_pack(l->f->arena, spec);
+		l->nomem |= o->spec_packed == NULL;
+		o->spec_hash = hash_node(0xcbf29ce484222325ULL, spec);
+		return;
 	}
+	o->spec_hash = hash_node(0xcbf29ce484222325ULL, NULL);
 }
 
 /*
@@ -208,13 +277,15 @@ static bool check_api(struct ld *l, const struct dz_ynode *root,
 	    (s[glen] != '/' && s[glen] != '\0')) {
 		return false; /* another API group: not ours, silently */
 	}
-	if (s[glen] != '/' || !in_list(s + glen + 1, versions)) {
-		diag_at(l, &l->f->diags, DZ_SEV_ERROR, n,
-			"unsupported apiVersion '%s'", s);
-		return false;
+	for (size_t i = 0; s[glen] == '/' && versions[i] != NULL; i++) {
+		if (strcmp(s + glen + 1, versions[i]) == 0) {
+			*api = api_versions[i];
+			return true;
+		}
 	}
-	*api = s;
-	return true;
+	diag_at(l, &l->f->diags, DZ_SEV_ERROR, n,
+		"unsupported apiVersion '%s'", s);
+	return false;
 }
 
 /* Kind of a bindy document; NULL when it yields no object. */
@@ -267,14 +338,21 @@ static void load_doc(struct ld *l, const struct dz_ydoc *doc)
 	if (o == NULL) {
 		return;
 	}
-	o->kind = kind;
 	o->api_version = api;
-	o->root = root;
 	o->line = root->line;
 	o->col = root->col;
 	o->is_zone = strcmp(kind, "DNSZone") == 0;
+	/* Kind names that outlive the file's text: the plugin's own. */
+	o->kind = o->is_zone ? "DNSZone" : NULL;
 	if (!o->is_zone) {
 		o->ops = dz_kind_lookup_name(kind);
+		o->kind = o->ops ? o->ops->name :
+			  dz_arena_strdup(l->f->arena, kind);
+		if (o->kind == NULL) {
+			l->nomem = true;
+			o->kind = "";
+			return;
+		}
 		if (o->ops == NULL) {
 			diag_at(l, &o->diags, DZ_SEV_WARNING, kn,
 				"unsupported kind '%s': skipped", kind);
@@ -283,7 +361,7 @@ static void load_doc(struct ld *l, const struct dz_ydoc *doc)
 	}
 	load_metadata(l, o, root);
 	load_spec(l, o, root);
-	o->spec_hash = hash_node(0xcbf29ce484222325ULL, o->spec);
+	o->id_hash = dz_object_id_hash(o->kind, o->ns, o->name);
 	if (o->diags.nerrors > 0) {
 		char msg[512];
 
@@ -326,6 +404,12 @@ static struct dz_mfile *finish(struct dz_mfile *f, int rc,
 		f->failed = true;
 		return f;
 	}
+	/* At most one object a document: one allocation, no regrowth. */
+	if (ndocs > 0) {
+		l.objs = malloc(ndocs * sizeof(*l.objs));
+		l.capobjs = ndocs;
+		l.nomem = l.objs == NULL;
+	}
 	for (size_t i = 0; i < ndocs && !l.nomem; i++) {
 		load_doc(&l, &docs[i]);
 	}
@@ -355,7 +439,8 @@ fail:
 	return NULL;
 }
 
-struct dz_mfile *dz_mfile_load(const char *path, const char *rel)
+struct dz_mfile *dz_mfile_load_scratch(const char *path, const char *rel,
+				       struct dz_arena *scratch)
 {
 	struct dz_mfile *f = mfile_new(path, rel);
 	struct dz_ydoc *docs;
@@ -364,24 +449,104 @@ struct dz_mfile *dz_mfile_load(const char *path, const char *rel)
 	if (f == NULL) {
 		return NULL;
 	}
-	int rc = dz_yaml_parse_file(f->path, f->rel, NULL, f->arena, &docs,
+	dz_arena_reset(scratch);
+	int rc = dz_yaml_parse_file(f->path, f->rel, NULL, scratch, &docs,
 				    &ndocs, &f->diags);
 	return finish(f, rc, docs, ndocs);
+}
+
+struct dz_mfile *dz_mfile_load(const char *path, const char *rel)
+{
+	struct dz_arena *scratch = dz_arena_new(0);
+	struct dz_mfile *f = NULL;
+
+	if (scratch != NULL) {
+		f = dz_mfile_load_scratch(path, rel, scratch);
+	}
+	dz_arena_free(scratch);
+	return f;
 }
 
 struct dz_mfile *dz_mfile_load_buffer(const char *buf, size_t len,
 				      const char *rel)
 {
+	struct dz_arena *scratch = dz_arena_new(0);
 	struct dz_mfile *f = mfile_new(NULL, rel);
 	struct dz_ydoc *docs;
 	size_t ndocs;
 
-	if (f == NULL) {
+	if (f == NULL || scratch == NULL) {
+		dz_arena_free(scratch);
+		dz_mfile_free(f);
 		return NULL;
 	}
-	int rc = dz_yaml_parse_buffer(buf, len, f->rel, NULL, f->arena, &docs,
+	int rc = dz_yaml_parse_buffer(buf, len, f->rel, NULL, scratch, &docs,
 				      &ndocs, &f->diags);
-	return finish(f, rc, docs, ndocs);
+	f = finish(f, rc, docs, ndocs);
+	dz_arena_free(scratch);
+	return f;
+}
+
+const struct dz_ynode *dz_object_spec(const struct dz_object *o,
+				      struct dz_arena *scratch, bool *nomem)
+{
+	const struct dz_ynode *n;
+
+	if (o->spec_packed == NULL) {
+		return NULL;
+	}
+	n = dz_ynode_unpack(scratch, o->spec_packed);
+	if (n == NULL && nomem != NULL) {
+		*nomem = true;
+	}
+	return n;
+}
+
+/* ---- loading many files on several threads ---------------------------- */
+
+struct loader {
+	char *const *paths, *const *rels;
+	struct dz_mfile **out;
+	size_t n;
+	atomic_size_t next;  /* the next file to take */
+	atomic_bool nomem;
+};
+
+static void loader_run(void *arg)
+{
+	struct loader *ld = arg;
+	struct dz_arena *scratch = dz_arena_new(0);
+
+	if (scratch == NULL) {
+		atomic_store(&ld->nomem, true);
+		return;
+	}
+	for (;;) {
+		size_t i = atomic_fetch_add(&ld->next, 1);
+		if (i >= ld->n || atomic_load(&ld->nomem)) {
+			break;
+		}
+		ld->out[i] = dz_mfile_load_scratch(ld->paths[i], ld->rels[i],
+						   scratch);
+		if (ld->out[i] == NULL) {
+			atomic_store(&ld->nomem, true);
+		}
+	}
+	dz_arena_free(scratch);
+}
+
+int dz_mfile_load_many(char *const *paths, char *const *rels, size_t n,
+		       unsigned threads, struct dz_mfile **out)
+{
+	struct loader ld = { .paths = paths, .rels = rels, .out = out,
+			     .n = n };
+
+	memset(out, 0, n * sizeof(*out));
+	atomic_init(&ld.next, 0);
+	atomic_init(&ld.nomem, false);
+	/* A thread is worth its start only with a few files to share. */
+	dz_par_run(dz_par_threads(threads, n, 2), loader_run, &ld);
+	return atomic_load(&ld.nomem) ? DZ_ENOMEM : 0;
 }
 
 void dz_mfile_free(struct dz_mfile *f)
@@ -405,8 +570,8 @@ void dz_mfile_free(struct dz_mfile *f)
 int dz_manifest_load_dir(const char *dir, struct dz_mfile ***files,
 			 size_t *n, struct dz_diags *diags)
 {
-	char **rels = NULL;
-	size_t nrels = 0, k = 0;
+	char **rels = NULL, **paths = NULL;
+	size_t nrels = 0;
 	struct dz_mfile **out = NULL;
 	int rc;
 
@@ -417,28 +582,27 @@ int dz_manifest_load_dir(const char *dir, struct dz_mfile ***files,
 		goto out;
 	}
 	out = calloc(nrels ? nrels : 1, sizeof(*out));
-	if (out == NULL) {
+	paths = calloc(nrels ? nrels : 1, sizeof(*paths));
+	if (out == NULL || paths == NULL) {
 		rc = DZ_ENOMEM;
 		goto out;
 	}
-	for (k = 0; k < nrels; k++) {
-		char *path = NULL;
-		if (asprintf(&path, "%s/%s", dir, rels[k]) < 0) {
+	for (size_t k = 0; k < nrels; k++) {
+		if (asprintf(&paths[k], "%s/%s", dir, rels[k]) < 0) {
+			paths[k] = NULL;
 			rc = DZ_ENOMEM;
 			goto out;
 		}
-		out[k] = dz_mfile_load(path, rels[k]);
-		free(path);
-		if (out[k] == NULL) {
-			rc = DZ_ENOMEM;
-			goto out;
-		}
+	}
+	if ((rc = dz_mfile_load_many(paths, rels, nrels, 0, out)) != 0) {
+		goto out;
 	}
 	*files = out;
 	*n = nrels;
 	out = NULL;
 out:
-	dz_manifest_free_all(out, k);
+	dz_manifest_free_all(out, nrels);
+	dz_manifest_list_free(paths, nrels);
 	dz_manifest_list_free(rels, nrels);
 	return rc;
 }
@@ -492,6 +656,16 @@ static uint64_t hash_node(uint64_t h, const struct dz_ynode *n)
 		return hash_bytes(h, "}", 1);
 	}
 	return h;
+}
+
+uint64_t dz_object_id_hash(const char *kind, const char *ns,
+			   const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = hash_bytes(h, kind, strlen(kind) + 1);
+	h = hash_bytes(h, ns, strlen(ns) + 1);
+	return hash_bytes(h, name, strlen(name));
 }
 
 uint64_t dz_object_spec_hash(const struct dz_object *o)

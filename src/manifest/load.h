@@ -50,9 +50,16 @@ struct dz_object {
 	                            * and for kinds without a plugin */
 	struct dz_label *labels; /* metadata.labels */
 	size_t nlabels;
-	const struct dz_ynode *root; /* the document */
-	const struct dz_ynode *spec; /* NULL when missing (an error) */
+	/* spec, packed (dz_ynode_pack; read it with dz_object_spec):
+	 * NULL when missing or not a mapping (an error). The parse tree
+	 * of the file is gone once the file is loaded. */
+	const uint8_t *spec_packed;
+	/* records: spec.zoneRef and spec.zone when non-empty strings
+	 * (copied at load: the build looks them up every time) */
+	const char *zone_ref;
+	const char *zone_name;
 	uint32_t line, col;      /* start of the document's root node */
+	uint64_t id_hash;        /* dz_object_id_hash(kind, ns, name) */
 	uint64_t spec_hash;      /* of spec as loaded (observedGeneration) */
 	struct dz_diags diags;   /* load-time problems of this object */
 
@@ -77,6 +84,8 @@ struct dz_mfile {
 	bool failed;             /* unreadable or a syntax error: no objects */
 	uint64_t seq;            /* unique per load in this process: tells
 	                          * versions of one file apart */
+	struct dz_mfile *retired_next; /* the set's list of versions that
+	                                * left it (set.c) */
 };
 
 /*
@@ -109,6 +118,18 @@ void dz_object_reset_status(struct dz_object *o);
  */
 const char *dz_object_message(const struct dz_object *o);
 
+/*
+ * o's spec as a tree in scratch (unpacked from o->spec_packed; valid
+ * until scratch is reset or freed, and while o lives). NULL when o has
+ * no spec or on OOM (then *nomem, when given, is set).
+ */
+const struct dz_ynode *dz_object_spec(const struct dz_object *o,
+				      struct dz_arena *scratch, bool *nomem);
+
+/* The hash of an object's identity (kind, namespace, name). */
+uint64_t dz_object_id_hash(const char *kind, const char *ns,
+			   const char *name);
+
 /* A hash of o's spec as loaded (observedGeneration moves with it). */
 uint64_t dz_object_spec_hash(const struct dz_object *o);
 
@@ -117,6 +138,22 @@ uint64_t dz_object_spec_hash(const struct dz_object *o);
  * never freed, so objects may point at it across builds. NULL on OOM.
  */
 const char *dz_intern_zone(const char *name);
+
+/*
+ * The same with a caller's scratch arena for the parse tree (reset
+ * before use; its blocks are reused, so a loop over many files touches
+ * no new memory). For loader threads, one scratch each.
+ */
+struct dz_mfile *dz_mfile_load_scratch(const char *path, const char *rel,
+				       struct dz_arena *scratch);
+
+/*
+ * Load n files (paths[i], shown as rels[i]) into out[i], on up to
+ * threads threads (0: one per online CPU). Returns 0, or DZ_ENOMEM (then
+ * out[] may hold some files and NULLs; the caller frees them).
+ */
+int dz_mfile_load_many(char *const *paths, char *const *rels, size_t n,
+		       unsigned threads, struct dz_mfile **out);
 
 /* The same from memory (tests, fuzzing). */
 struct dz_mfile *dz_mfile_load_buffer(const char *buf, size_t len,

@@ -28,7 +28,26 @@ struct dz_mset {
 	size_t npend, cappend;
 	struct dz_mfile **files;   /* served versions, for dz_build */
 	size_t nfiles;
+	struct dz_mfile *retired;  /* versions served before, not now */
 };
+
+/* A served version leaves the set: freed by dz_mset_release_retired. */
+static void retire(struct dz_mset *s, struct dz_mfile *f)
+{
+	if (f != NULL) {
+		f->retired_next = s->retired;
+		s->retired = f;
+	}
+}
+
+void dz_mset_release_retired(struct dz_mset *s)
+{
+	while (s->retired != NULL) {
+		struct dz_mfile *f = s->retired;
+		s->retired = f->retired_next;
+		dz_mfile_free(f);
+	}
+}
 
 struct dz_mset *dz_mset_new(const char *root)
 {
@@ -64,6 +83,7 @@ void dz_mset_free(struct dz_mset *s)
 	for (size_t i = 0; i < s->npend; i++) {
 		free(s->pend[i]);
 	}
+	dz_mset_release_retired(s);
 	free(s->pend);
 	free(s->v);
 	free(s->files);
@@ -231,6 +251,8 @@ static int insert(struct dz_mset *s, size_t at, const char *rel)
 
 static void remove_at(struct dz_mset *s, size_t at)
 {
+	retire(s, s->v[at].served);
+	s->v[at].served = NULL;
 	entry_clear(&s->v[at]);
 	memmove(&s->v[at], &s->v[at + 1], (s->n - at - 1) * sizeof(*s->v));
 	s->n--;
@@ -251,28 +273,26 @@ static bool present(const struct dz_mset *s, const char *rel, char **path)
 	       stat(*path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Re-read one marked file. 0 or DZ_ENOMEM. */
-static int reread(struct dz_mset *s, const char *rel,
-		  struct dz_mset_stats *st)
+/*
+ * Take one re-read file in: f is its new version, or NULL when it is gone.
+ * 0 or DZ_ENOMEM (f is then freed).
+ */
+static int take(struct dz_mset *s, const char *rel, struct dz_mfile *f,
+		struct dz_mset_stats *st)
 {
-	struct dz_mfile *f;
 	struct entry *e;
-	char *path;
 	bool found;
 	size_t at = find(s, rel, &found);
 
 	st->files++;
-	if (!present(s, rel, &path)) {
-		free(path);
+	if (f == NULL) {
 		if (found) {
 			remove_at(s, at);
 			st->removed++;
 		}
 		return 0;
 	}
-	f = dz_mfile_load(path, rel);
-	free(path);
-	if (f == NULL || (!found && insert(s, at, rel) != 0)) {
+	if (!found && insert(s, at, rel) != 0) {
 		dz_mfile_free(f);
 		return DZ_ENOMEM;
 	}
@@ -290,7 +310,7 @@ static int reread(struct dz_mset *s, const char *rel,
 		return 0;
 	}
 	/* A trial: kept if it builds cleanly (see the rule in set.h). */
-	dz_mfile_free(e->prev);
+	retire(s, e->prev);
 	e->prev = e->served;
 	e->served = f;
 	return 0;
@@ -301,22 +321,65 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Re-read every marked file once, in order. */
-static int reread_pending(struct dz_mset *s, struct dz_mset_stats *st)
+/* The marked files, each once, sorted; the pending list is emptied. */
+static size_t take_pending(struct dz_mset *s)
 {
-	int rc = 0;
+	size_t n = 0;
 
 	qsort(s->pend, s->npend, sizeof(*s->pend), str_cmp);
 	for (size_t i = 0; i < s->npend; i++) {
-		if (rc == 0 && (i == 0 || strcmp(s->pend[i],
-						 s->pend[i - 1]) != 0)) {
-			rc = reread(s, s->pend[i], st);
+		if (n > 0 && strcmp(s->pend[i], s->pend[n - 1]) == 0) {
+			free(s->pend[i]);
+		} else {
+			s->pend[n++] = s->pend[i];
 		}
 	}
-	for (size_t i = 0; i < s->npend; i++) {
-		free(s->pend[i]);
-	}
 	s->npend = 0;
+	return n;
+}
+
+/* Re-read every marked file once (in parallel), then take them in order. */
+static int reread_pending(struct dz_mset *s, struct dz_mset_stats *st)
+{
+	size_t n = take_pending(s), nload = 0;
+	char **rels = s->pend, **paths = calloc(n + 1, sizeof(*paths));
+	char **lrels = calloc(n + 1, sizeof(*lrels));
+	struct dz_mfile **got = calloc(n + 1, sizeof(*got));
+	int rc = DZ_ENOMEM;
+
+	if (paths == NULL || lrels == NULL || got == NULL) {
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *path;
+		if (present(s, rels[i], &path)) {
+			lrels[nload] = rels[i];
+			paths[nload++] = path;
+		} else {
+			free(path);
+		}
+	}
+	rc = dz_mfile_load_many(paths, lrels, nload, 0, got);
+	for (size_t i = 0, j = 0; i < n && rc == 0; i++) {
+		bool here = j < nload && lrels[j] == rels[i];
+		rc = take(s, rels[i], here ? got[j] : NULL, st);
+		if (here) {
+			got[j++] = NULL;
+		}
+	}
+out:
+	for (size_t i = 0; got != NULL && i < nload; i++) {
+		dz_mfile_free(got[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(rels[i]);
+		if (paths != NULL) {
+			free(paths[i]);
+		}
+	}
+	free(paths);
+	free(lrels);
+	free(got);
 	return rc;
 }
 
@@ -370,7 +433,7 @@ static bool settle_trials(struct dz_mset *s, struct dz_mset_stats *st)
 			st->rejected++;
 			back = true;
 		} else {
-			dz_mfile_free(e->prev);
+			retire(s, e->prev);
 			dz_mfile_free(e->rejected);
 			e->rejected = NULL;
 		}

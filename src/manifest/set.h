@@ -94,6 +94,15 @@ struct dz_mset_stats {
 int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
 		  struct dz_mset_stats *stats, struct dz_snapshot **out);
 
+/*
+ * Free the file versions that left the set (deleted files, versions
+ * replaced by newer ones) since the last call. Until then they stay, so
+ * that the status table (status.c), which points at the objects served
+ * before, can be updated from them: call this once dz_status_update()
+ * has succeeded. dz_mset_free() frees them too.
+ */
+void dz_mset_release_retired(struct dz_mset *s);
+
 /* Files in the set, sorted by rel path. */
 size_t dz_mset_count(const struct dz_mset *s);
 /* The served version of file i (its objects carry the last build's

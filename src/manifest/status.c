@@ -12,13 +12,17 @@
 #include "util/errcode.h"
 #include "zone/zone.h"
 
-/* One object's remembered state. */
+/*
+ * One object's remembered state. o is the object served now: its file
+ * version stays alive until the next update has read it (the set retires
+ * replaced versions, dz_mset_release_retired), so the table keeps no
+ * copies of names.
+ */
 struct sobj {
-	const char *kind, *ns, *name; /* copies in the table's arena */
-	const struct dz_object *o; /* served now (valid until next update) */
+	const struct dz_object *o;
 	uint64_t spec_hash;
-	uint64_t generation;
 	time_t created, transition;
+	uint32_t generation;
 	bool ready;
 };
 
@@ -33,7 +37,6 @@ struct dz_status {
 	size_t n;
 	uint32_t *index;           /* entry + 1, 0 = empty; mask + 1 slots */
 	size_t mask;
-	struct dz_arena *keys;     /* the strings of v */
 	const struct dz_snapshot *snap; /* the caller keeps it alive */
 };
 
@@ -46,7 +49,6 @@ static void table_free(struct dz_status *t)
 {
 	free(t->v);
 	free(t->index);
-	dz_arena_free(t->keys);
 }
 
 void dz_status_free(struct dz_status *st)
@@ -56,16 +58,6 @@ void dz_status_free(struct dz_status *st)
 	}
 	table_free(st);
 	free(st);
-}
-
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	}
-	return h;
 }
 
 static int key_cmp3(const char *k1, const char *n1, const char *m1,
@@ -81,8 +73,8 @@ static int key_cmp3(const char *k1, const char *n1, const char *m1,
 
 static int sobj_cmp(const void *pa, const void *pb)
 {
-	const struct sobj *a = *(const struct sobj *const *)pa;
-	const struct sobj *b = *(const struct sobj *const *)pb;
+	const struct dz_object *a = (*(const struct sobj *const *)pa)->o;
+	const struct dz_object *b = (*(const struct sobj *const *)pb)->o;
 
 	return key_cmp3(a->kind, a->ns, a->name, b->kind, b->ns, b->name);
 }
@@ -102,51 +94,36 @@ static const struct sobj **sorted(const struct dz_status *st)
 	return p;
 }
 
-static uint64_t key_hash(const char *kind, const char *ns, const char *name)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	h = hash_bytes(h, kind, strlen(kind) + 1);
-	h = hash_bytes(h, ns, strlen(ns) + 1);
-	return hash_bytes(h, name, strlen(name));
-}
-
 /* The slot of o's identity in t's index: its entry or an empty one. */
 static uint32_t *slot(const struct dz_status *t, const struct dz_object *o,
 		      uint64_t h)
 {
 	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t *sl = &t->index[i];
-		const struct sobj *e = *sl ? &t->v[*sl - 1] : NULL;
-		if (e == NULL || key_cmp3(e->kind, e->ns, e->name, o->kind,
-					  o->ns, o->name) == 0) {
+		const struct dz_object *e = *sl ? t->v[*sl - 1].o : NULL;
+		if (e == NULL || (e->id_hash == h &&
+				  key_cmp3(e->kind, e->ns, e->name, o->kind,
+					   o->ns, o->name) == 0)) {
 			return sl;
 		}
 	}
 }
 
 /* Fill a new entry for o, carrying over what old knew. */
-static int note(struct dz_status *t, struct sobj *e,
-		const struct dz_object *o, const struct sobj *old, time_t now)
+static void note(struct sobj *e, const struct dz_object *o,
+		 const struct sobj *old, time_t now)
 {
-	e->kind = dz_arena_strdup(t->keys, o->kind);
-	e->ns = dz_arena_strdup(t->keys, o->ns);
-	e->name = dz_arena_strdup(t->keys, o->name);
-	if (e->kind == NULL || e->ns == NULL || e->name == NULL) {
-		return DZ_ENOMEM;
-	}
 	e->o = o;
 	e->spec_hash = dz_object_spec_hash(o);
 	e->ready = o->reason == DZ_REASON_SUCCEEDED;
 	if (old == NULL) {
 		e->generation = 1;
 		e->created = e->transition = now;
-		return 0;
+		return;
 	}
 	e->created = old->created;
 	e->generation = old->generation + (old->spec_hash != e->spec_hash);
 	e->transition = old->ready == e->ready ? old->transition : now;
-	return 0;
 }
 
 static int table_new(struct dz_status *t, size_t total)
@@ -159,9 +136,8 @@ static int table_new(struct dz_status *t, size_t total)
 	memset(t, 0, sizeof(*t));
 	t->v = calloc(total + 1, sizeof(*t->v));
 	t->index = calloc(cap, sizeof(*t->index));
-	t->keys = dz_arena_new(0);
 	t->mask = cap - 1;
-	return t->v && t->index && t->keys ? 0 : DZ_ENOMEM;
+	return t->v && t->index ? 0 : DZ_ENOMEM;
 }
 
 int dz_status_update(struct dz_status *st, const struct dz_mset *set,
@@ -181,17 +157,14 @@ int dz_status_update(struct dz_status *st, const struct dz_mset *set,
 		const struct dz_mfile *f = dz_mset_served(set, i);
 		for (size_t j = 0; j < f->nobjects; j++) {
 			const struct dz_object *o = &f->objects[j];
-			uint64_t h = key_hash(o->kind, o->ns, o->name);
+			uint64_t h = o->id_hash;
 			uint32_t *sl = slot(&t, o, h), *old;
 			if (*sl != 0) {
 				continue; /* duplicate: the first one is it */
 			}
 			old = st->index ? slot(st, o, h) : NULL;
-			if (note(&t, &t.v[t.n], o, old && *old ?
-				 &st->v[*old - 1] : NULL, now) != 0) {
-				table_free(&t);
-				return DZ_ENOMEM;
-			}
+			note(&t.v[t.n], o, old && *old ? &st->v[*old - 1] :
+			     NULL, now);
 			*sl = (uint32_t)++t.n;
 		}
 	}
@@ -234,9 +207,9 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 		const struct sobj *e = by[i];
 		size_t z = strlen(e->o->zone ? e->o->zone : "<none>"), r;
 		r = strlen(dz_reason_name(e->o->reason));
-		wk = strlen(e->kind) > wk ? strlen(e->kind) : wk;
-		wn = strlen(e->ns) > wn ? strlen(e->ns) : wn;
-		wm = strlen(e->name) > wm ? strlen(e->name) : wm;
+		wk = strlen(e->o->kind) > wk ? strlen(e->o->kind) : wk;
+		wn = strlen(e->o->ns) > wn ? strlen(e->o->ns) : wn;
+		wm = strlen(e->o->name) > wm ? strlen(e->o->name) : wm;
 		wz = z > wz ? z : wz;
 		wr = r > wr ? r : wr;
 	}
@@ -247,8 +220,9 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 		const struct sobj *e = by[i];
 		age(now - e->created, a, sizeof(a));
 		fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
-			(int)wk, e->kind, (int)wn, e->ns, (int)wm, e->name,
-			(int)wz, e->o->zone ? e->o->zone : "<none>",
+			(int)wk, e->o->kind, (int)wn, e->o->ns, (int)wm,
+			e->o->name, (int)wz,
+			e->o->zone ? e->o->zone : "<none>",
 			e->ready ? "True" : "False", (int)wr,
 			dz_reason_name(e->o->reason), a);
 	}
@@ -419,7 +393,9 @@ static void json_node(FILE *out, const struct dz_ynode *n, int depth)
 struct view {
 	const struct sobj *e;
 	const struct dz_object *o;
-	const struct dz_ynode *labels;
+	struct dz_arena *scratch;      /* the trees below */
+	const struct dz_ynode *labels; /* NULL: none */
+	const struct dz_ynode *spec;   /* NULL: none */
 	char when[32];
 	char source[300];
 	bool has_zone_info;
@@ -459,6 +435,41 @@ static void add_warns(struct view *v, const struct dz_diags *d)
 	}
 }
 
+/* o's labels as a map node, for the printers (NULL when none). */
+static const struct dz_ynode *labels_tree(struct dz_arena *a,
+					  const struct dz_object *o)
+{
+	struct dz_ynode *map = dz_arena_alloc(a, sizeof(*map));
+	struct dz_ypair *pairs = dz_arena_alloc(a, (o->nlabels + 1) *
+						sizeof(*pairs));
+	struct dz_ynode *nodes = dz_arena_alloc(a, (2 * o->nlabels + 1) *
+						sizeof(*nodes));
+
+	if (o->nlabels == 0 || map == NULL || pairs == NULL || nodes == NULL) {
+		return NULL;
+	}
+	map->type = DZ_YNODE_MAP;
+	map->len = o->nlabels;
+	map->u.pairs = pairs;
+	for (size_t i = 0; i < o->nlabels; i++) {
+		struct dz_ynode *k = &nodes[2 * i], *val = &nodes[2 * i + 1];
+		k->type = val->type = DZ_YNODE_SCALAR;
+		k->u.str = o->labels[i].key;
+		k->len = strlen(k->u.str);
+		val->u.str = o->labels[i].value;
+		val->len = strlen(val->u.str);
+		val->quoted = true; /* label values are strings */
+		pairs[i].key = k;
+		pairs[i].value = val;
+	}
+	return map;
+}
+
+static void view_free(struct view *v)
+{
+	dz_arena_free(v->scratch);
+}
+
 static void view_init(struct view *v, const struct dz_status *st,
 		      const struct sobj *e)
 {
@@ -469,7 +480,10 @@ static void view_init(struct view *v, const struct dz_status *st,
 	memset(v, 0, sizeof(*v));
 	v->e = e;
 	v->o = o;
-	v->labels = dz_ynode_get(dz_ynode_get(o->root, "metadata"), "labels");
+	if ((v->scratch = dz_arena_new(0)) != NULL) {
+		v->labels = labels_tree(v->scratch, o);
+		v->spec = dz_object_spec(o, v->scratch, NULL);
+	}
 	gmtime_r(&e->transition, &tm);
 	strftime(v->when, sizeof(v->when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(v->source, sizeof(v->source), "%s:%u", o->file->rel,
@@ -511,8 +525,8 @@ static void print_yaml(const struct view *v, FILE *out)
 	fputs("\n  namespace: ", out);
 	yaml_str(out, o->ns);
 	fputs("\nspec:", out);
-	if (o->spec != NULL) {
-		yaml_value(out, o->spec, 1);
+	if (v->spec != NULL) {
+		yaml_value(out, v->spec, 1);
 	} else {
 		fputs(" {}\n", out);
 	}
@@ -561,7 +575,7 @@ static void print_json(const struct view *v, FILE *out)
 	fputs(",\n    \"namespace\": ", out);
 	quote(out, o->ns);
 	fputs("\n  },\n  \"spec\": ", out);
-	json_node(out, o->spec, 1);
+	json_node(out, v->spec, 1);
 	fprintf(out, ",\n  \"status\": {\n    \"conditions\": [\n      {\n"
 		"        \"type\": \"Ready\",\n        \"status\": \"%s\",\n"
 		"        \"reason\": \"%s\",\n        \"message\": ",
@@ -598,9 +612,10 @@ int dz_status_print_object(const struct dz_status *st, const char *kind,
 
 	for (size_t i = 0; i < st->n; i++) {
 		const struct sobj *e = &st->v[i];
-		if (strcasecmp(e->kind, kind) != 0 ||
-		    strcmp(e->name, name) != 0 ||
-		    (ns != NULL && ns[0] != '\0' && strcmp(e->ns, ns) != 0)) {
+		if (strcasecmp(e->o->kind, kind) != 0 ||
+		    strcmp(e->o->name, name) != 0 ||
+		    (ns != NULL && ns[0] != '\0' &&
+		     strcmp(e->o->ns, ns) != 0)) {
 			continue;
 		}
 		if (found != NULL) {
@@ -617,6 +632,7 @@ int dz_status_print_object(const struct dz_status *st, const char *kind,
 	} else {
 		print_yaml(&v, out);
 	}
+	view_free(&v);
 	return 0;
 }
 
@@ -633,6 +649,7 @@ void dz_status_print_list(const struct dz_status *st, FILE *out)
 	for (size_t i = 0; i < st->n; i++) {
 		view_init(&v, st, by[i]);
 		print_json(&v, out);
+		view_free(&v);
 		fputs(i + 1 < st->n ? ",\n" : "\n", out);
 	}
 	fputs("]\n}\n", out);

@@ -33,6 +33,20 @@ struct dz_ypair {
 	struct dz_ynode *value;
 };
 
+/*
+ * Pack the tree n into a's memory as a compact byte string (ypack.c: a
+ * byte or two per node plus the text; positions kept), for objects that
+ * keep their spec after the parse tree is gone. NULL when n is NULL or on
+ * OOM.
+ */
+const uint8_t *dz_ynode_pack(struct dz_arena *a, const struct dz_ynode *n);
+
+/*
+ * The tree again, its nodes in a (scalars point into p, which must
+ * outlive the tree). NULL when p is NULL or on OOM.
+ */
+const struct dz_ynode *dz_ynode_unpack(struct dz_arena *a, const uint8_t *p);
+
 struct dz_ydoc {
 	struct dz_ynode *root; /* NULL for an empty document */
 	uint32_t line;         /* line of the document's first node */

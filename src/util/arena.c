@@ -18,6 +18,7 @@ struct arena_block {
 
 struct dz_arena {
 	struct arena_block *head; /* current block first */
+	struct arena_block *spare; /* emptied by dz_arena_reset */
 	size_t chunk;
 	size_t used;
 };
@@ -33,18 +34,42 @@ struct dz_arena *dz_arena_new(size_t chunk)
 	return a;
 }
 
-void dz_arena_free(struct dz_arena *a)
+static void blocks_free(struct arena_block *b)
 {
-	if (a == NULL) {
-		return;
-	}
-	struct arena_block *b = a->head;
 	while (b != NULL) {
 		struct arena_block *next = b->next;
 		free(b);
 		b = next;
 	}
+}
+
+void dz_arena_free(struct dz_arena *a)
+{
+	if (a == NULL) {
+		return;
+	}
+	blocks_free(a->head);
+	blocks_free(a->spare);
 	free(a);
+}
+
+void dz_arena_reset(struct dz_arena *a)
+{
+	struct arena_block *b = a->head;
+
+	while (b != NULL) {
+		struct arena_block *next = b->next;
+		if (b->size == a->chunk) {
+			b->used = 0;
+			b->next = a->spare;
+			a->spare = b;
+		} else {
+			free(b);
+		}
+		b = next;
+	}
+	a->head = NULL;
+	a->used = 0;
 }
 
 static struct arena_block *arena_block_new(size_t size)
@@ -90,8 +115,10 @@ static void *arena_take(struct dz_arena *a, size_t size)
 			a->used += need;
 			return big->data;
 		}
-		b = arena_block_new(a->chunk);
-		if (b == NULL) {
+		if (a->spare != NULL) {
+			b = a->spare;
+			a->spare = b->next;
+		} else if ((b = arena_block_new(a->chunk)) == NULL) {
 			return NULL;
 		}
 		b->next = a->head;
@@ -111,6 +138,11 @@ void *dz_arena_alloc(struct dz_arena *a, size_t size)
 		memset(p, 0, size);
 	}
 	return p;
+}
+
+void *dz_arena_alloc_raw(struct dz_arena *a, size_t size)
+{
+	return arena_take(a, size);
 }
 
 void *dz_arena_memdup(struct dz_arena *a, const void *p, size_t n)

@@ -18,6 +18,16 @@ void dz_arena_free(struct dz_arena *a);
  */
 void *dz_arena_alloc(struct dz_arena *a, size_t size);
 
+/* The same without zero-filling. */
+void *dz_arena_alloc_raw(struct dz_arena *a, size_t size);
+
+/*
+ * Forget every allocation but keep the standard-size blocks for reuse
+ * (a scratch arena used once per file or per object): no malloc and no
+ * page fault the next time round. Large blocks are freed.
+ */
+void dz_arena_reset(struct dz_arena *a);
+
 /* Copies into the arena (NUL-terminated for strings). NULL on OOM. */
 char *dz_arena_strdup(struct dz_arena *a, const char *s);
 char *dz_arena_strndup(struct dz_arena *a, const char *s, size_t n);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* build.c -- loaded manifest objects to a snapshot of zones, with status. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "util/dname.h"
 #include "util/errcode.h"
 #include "util/log.h"
+#include "util/par.h"
 #include "zone/build.h"
 #include "zone/checks.h"
 #include "zone/dnszone.h"
@@ -46,7 +48,7 @@ struct saved {
 struct pzone {
 	uint8_t *owner;               /* malloc'd wire name */
 	uint32_t ttl;
-	const struct dz_ynode *ttl_node;
+	uint32_t ttl_line, ttl_col;   /* spec.ttl, else spec */
 	struct dz_rdata_list rr;
 };
 
@@ -79,6 +81,8 @@ struct bstate {
 	size_t nserving;
 	struct target *targets;
 	size_t ntargets, captargets;
+	struct dz_arena *scratch; /* unpacked specs, one object at a time */
+	struct dz_arena *zspecs;  /* unpacked DNSZone specs, for the build */
 	bool nomem;
 };
 
@@ -169,15 +173,6 @@ static bool same_id(const struct dz_object *a, const struct dz_object *b)
 	       strcmp(a->name, b->name) == 0;
 }
 
-static uint64_t id_hash(const struct dz_object *o)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	h = fnv(h, o->kind, strlen(o->kind) + 1);
-	h = fnv(h, o->ns, strlen(o->ns) + 1);
-	return fnv(h, o->name, strlen(o->name));
-}
-
 static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 			   size_t n)
 {
@@ -232,7 +227,7 @@ static int classify_objects(struct bstate *st)
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
 		struct dz_object *o = st->objs[i], *w;
-		size_t j = id_hash(o) & mask;
+		size_t j = o->id_hash & mask;
 
 		while (set[j] != 0 && !same_id(st->objs[set[j] - 1], o)) {
 			j = (j + 1) & mask;
@@ -252,7 +247,7 @@ static int classify_objects(struct bstate *st)
 		if (o->reason != DZ_REASON_PENDING) {
 			continue;
 		}
-		if (o->diags.nerrors > 0 || o->spec == NULL) {
+		if (o->diags.nerrors > 0 || o->spec_packed == NULL) {
 			set_failed(o);
 		} else if (!o->is_zone && o->ops == NULL) {
 			set_status(o, DZ_REASON_UNSUPPORTED_KIND,
@@ -310,9 +305,15 @@ static int parse_zones(struct bstate *st)
 			continue;
 		}
 		struct bzone *z = &st->zones[st->nzones++];
+		bool nomem = false;
+		const struct dz_ynode *spec = dz_object_spec(o, st->zspecs,
+							     &nomem);
 		z->obj = o;
 		z->obj_index = i;
-		int rc = dz_zspec_parse(&z->spec, o->spec, o->file->rel,
+		if (nomem) {
+			return DZ_ENOMEM;
+		}
+		int rc = dz_zspec_parse(&z->spec, spec, o->file->rel,
 					&o->bdiags);
 		if (rc == DZ_ENOMEM) {
 			return rc;
@@ -545,16 +546,6 @@ static int add_apex(struct bstate *st, struct bzone *z)
 
 /* ---- records: which zones ------------------------------------------- */
 
-static const char *spec_str(const struct dz_ynode *spec, const char *key,
-			    const struct dz_ynode **node)
-{
-	const struct dz_ynode *n = dz_ynode_get(spec, key);
-	const char *s = n ? dz_ynode_str(n) : NULL;
-
-	*node = n;
-	return (s != NULL && s[0] != '\0') ? s : NULL;
-}
-
 static struct bzone *find_ref(struct bstate *st, const char *ns,
 			      const char *name)
 {
@@ -666,22 +657,11 @@ static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 			struct bzone ***out, size_t *n)
 {
-	const struct dz_ynode *rn, *zn;
-	const char *ref = spec_str(o->spec, "zoneRef", &rn);
-	const char *zone = spec_str(o->spec, "zone", &zn);
+	const char *ref = o->zone_ref, *zone = o->zone_name;
 
+	/* Both set is a load-time error: such an object never gets here. */
 	*out = NULL;
 	*n = 0;
-	if (ref != NULL && zone != NULL) {
-		if (dry) {
-			return 0;
-		}
-		dz_diags_add(&o->bdiags, DZ_SEV_ERROR, o->file->rel,
-			     dz_ynode_line(zn), dz_ynode_col(zn),
-			     "both zoneRef '%s' and zone '%s' are set: use "
-			     "one", ref, zone);
-		return 0;
-	}
 	if (ref != NULL) {
 		return by_ref(st, o, ref, dry, out, n);
 	}
@@ -721,7 +701,7 @@ struct owner_arg {
 	const struct bzone *zone; /* NULL: not in a zone */
 	uint8_t owner[DZ_DNAME_MAX];
 	uint32_t ttl;
-	const struct dz_ynode *ttl_node;
+	uint32_t ttl_line, ttl_col;
 };
 
 static int owner_fn(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
@@ -740,7 +720,9 @@ static int owner_fn(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
 
 	rc = dz_kind_get_uint(ctx, spec, "ttl", 0, 2147483647, false, &ttl);
 	a->ttl = (uint32_t)ttl;
-	a->ttl_node = dz_ynode_get(spec, "ttl");
+	node = dz_ynode_get(spec, "ttl");
+	a->ttl_line = dz_ynode_line(node ? node : spec);
+	a->ttl_col = dz_ynode_col(node ? node : spec);
 	if (dz_kind_get_str(ctx, spec, "name", true, &s, &node) != 0) {
 		return DZ_EMANIFEST;
 	}
@@ -778,8 +760,9 @@ static int owner_fn(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
  * Parse o for one zone (NULL: none) into rr; diagnostics merged into
  * o->bdiags. Returns 0, DZ_EMANIFEST or DZ_ENOMEM.
  */
-static int parse_record(struct dz_object *o, const struct bzone *z,
-			struct owner_arg *oa, struct dz_rdata_list *rr)
+static int parse_record(struct dz_object *o, const struct dz_ynode *spec,
+			const struct bzone *z, struct owner_arg *oa,
+			struct dz_rdata_list *rr)
 {
 	struct dz_diags tmp = { 0 };
 	const uint8_t *origin = z ? z->spec.origin : NULL;
@@ -787,9 +770,9 @@ static int parse_record(struct dz_object *o, const struct bzone *z,
 
 	memset(oa, 0, sizeof(*oa));
 	oa->zone = z;
-	rc1 = dz_kind_ctx_call(o->spec, origin, o->file->rel, &tmp, owner_fn,
+	rc1 = dz_kind_ctx_call(spec, origin, o->file->rel, &tmp, owner_fn,
 			       oa);
-	rc2 = dz_kind_run(o->ops, o->spec, origin, o->file->rel, &tmp, rr);
+	rc2 = dz_kind_run(o->ops, spec, origin, o->file->rel, &tmp, rr);
 	merge_diags(&o->bdiags, &tmp);
 	dz_diags_clear(&tmp);
 	if (rc1 == DZ_ENOMEM || rc2 == DZ_ENOMEM) {
@@ -851,10 +834,8 @@ static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
 			continue;
 		}
 		if (conflict && !warned) {
-			const struct dz_ynode *at = oa->ttl_node ?
-				oa->ttl_node : o->spec;
 			dz_diags_add(&o->bdiags, DZ_SEV_WARNING, o->file->rel,
-				     dz_ynode_line(at), dz_ynode_col(at),
+				     oa->ttl_line, oa->ttl_col,
 				     "TTL %u differs from the RRset's other "
 				     "TTL: the smallest is served", oa->ttl);
 			warned = true;
@@ -900,19 +881,25 @@ static void prec_clear_parse(struct prec *p)
  * Parse o for each of its zones (for none: once, for its diagnostics)
  * into p->pz. 0, DZ_EMANIFEST (o failed) or DZ_ENOMEM.
  */
-static int parse_all(struct dz_object *o, struct prec *p)
+static int parse_all(struct dz_arena *scratch, struct dz_object *o,
+		     struct prec *p)
 {
 	size_t n = p->nz ? p->nz : 1;
 	struct owner_arg oa;
+	const struct dz_ynode *spec;
+	bool nomem = false;
 	int rc, bad = 0;
 
+	dz_arena_reset(scratch);
+	spec = dz_object_spec(o, scratch, &nomem);
 	p->pz = calloc(n, sizeof(*p->pz));
-	if (p->pz == NULL) {
+	if (p->pz == NULL || nomem) {
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct pzone *z = &p->pz[i];
-		rc = parse_record(o, p->nz ? p->zs[i] : NULL, &oa, &z->rr);
+		rc = parse_record(o, spec, p->nz ? p->zs[i] : NULL, &oa,
+				  &z->rr);
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
@@ -923,7 +910,8 @@ static int parse_all(struct dz_object *o, struct prec *p)
 		}
 		memcpy(z->owner, oa.owner, dz_dname_len(oa.owner));
 		z->ttl = oa.ttl;
-		z->ttl_node = oa.ttl_node;
+		z->ttl_line = oa.ttl_line;
+		z->ttl_col = oa.ttl_col;
 	}
 	return (bad || o->bdiags.nerrors > 0) ? DZ_EMANIFEST : 0;
 }
@@ -950,7 +938,7 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 		}
 		p->zones_known = true;
 	}
-	if (p->pz == NULL && (rc = parse_all(o, p)) != 0) {
+	if (p->pz == NULL && (rc = parse_all(st->scratch, o, p)) != 0) {
 		if (rc == DZ_EMANIFEST) {
 			set_failed(o);
 			prec_clear_parse(p);
@@ -980,6 +968,78 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 		set_succeeded(o, p->zs, p->nz);
 	}
 	prec_clear_parse(p);
+	return rc;
+}
+
+/* ---- parsing the records on every core ------------------------------ */
+
+/*
+ * Parsing is most of a build's work and touches nothing but the object
+ * and its prec, so the records whose zones are known are parsed first,
+ * in parallel; build_record then finds them parsed (or failed).
+ */
+struct preparse {
+	struct bstate *st;
+	size_t *idx;            /* st->objs indexes to parse */
+	size_t n;
+	atomic_size_t next;
+	atomic_bool nomem;
+};
+
+#define PREPARSE_CHUNK 64
+
+static void preparse_run(void *arg)
+{
+	struct preparse *pp = arg;
+	struct dz_arena *scratch = dz_arena_new(0);
+
+	while (scratch != NULL && !atomic_load(&pp->nomem)) {
+		size_t k = atomic_fetch_add(&pp->next, PREPARSE_CHUNK);
+		for (size_t j = k; j < k + PREPARSE_CHUNK && j < pp->n; j++) {
+			size_t i = pp->idx[j];
+			struct prec *p = &pp->st->prec[i];
+			int rc = parse_all(scratch, pp->st->objs[i], p);
+			if (rc == DZ_EMANIFEST) {
+				set_failed(pp->st->objs[i]);
+				prec_clear_parse(p);
+			} else if (rc != 0) {
+				atomic_store(&pp->nomem, true);
+			}
+		}
+		if (k >= pp->n) {
+			break;
+		}
+	}
+	if (scratch == NULL) {
+		atomic_store(&pp->nomem, true);
+	}
+	dz_arena_free(scratch);
+}
+
+static int preparse(struct bstate *st)
+{
+	struct preparse pp = { .st = st };
+	int rc = 0;
+
+	pp.idx = malloc((st->nobjs + 1) * sizeof(*pp.idx));
+	if (pp.idx == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < st->nobjs; i++) {
+		const struct dz_object *o = st->objs[i];
+		if (is_member(o) && !o->reused && st->prec[i].zones_known &&
+		    st->prec[i].nz > 0) {
+			pp.idx[pp.n++] = i;
+		}
+	}
+	atomic_init(&pp.next, 0);
+	atomic_init(&pp.nomem, false);
+	dz_par_run(dz_par_threads(0, pp.n, 4 * PREPARSE_CHUNK), preparse_run,
+		   &pp);
+	if (atomic_load(&pp.nomem)) {
+		rc = DZ_ENOMEM;
+	}
+	free(pp.idx);
 	return rc;
 }
 
@@ -1031,17 +1091,19 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 }
 
 /* The spec field (and its node) that names target, for the message. */
-static const char *target_field(const struct target *t,
+static const char *target_field(struct bstate *st, const struct target *t,
 				const struct dz_ynode **node)
 {
 	const struct dz_kind *k = t->obj->ops;
 	uint8_t name[DZ_DNAME_MAX];
+	const struct dz_ynode *spec;
 	size_t len;
 
-	*node = t->obj->spec;
+	dz_arena_reset(st->scratch);
+	spec = dz_object_spec(t->obj, st->scratch, NULL);
+	*node = spec;
 	for (size_t i = 0; k->fields != NULL && k->fields[i] != NULL; i++) {
-		const struct dz_ynode *n = dz_ynode_get(t->obj->spec,
-							k->fields[i]);
+		const struct dz_ynode *n = dz_ynode_get(spec, k->fields[i]);
 		const char *s = n ? dz_ynode_str(n) : NULL;
 		if (s != NULL &&
 		    dz_dname_from_text(s, strlen(s), t->zone->spec.origin,
@@ -1075,7 +1137,7 @@ static void check_targets(struct bstate *st, const struct dz_snapshot *snap)
 				  dz_node_rrset(n, T_AAAA) != NULL)) {
 			continue;
 		}
-		const char *field = target_field(t, &at);
+		const char *field = target_field(st, t, &at);
 		dz_dname_to_text(t->name, text, sizeof(text));
 		dz_diags_add(&t->obj->bdiags, DZ_SEV_WARNING,
 			     t->obj->file->rel, dz_ynode_line(at),
@@ -1106,6 +1168,8 @@ static void state_free(struct bstate *st)
 		free(st->prec[i].zs);
 	}
 	free(st->prec);
+	dz_arena_free(st->scratch);
+	dz_arena_free(st->zspecs);
 }
 
 /*
@@ -1144,11 +1208,16 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 {
 	int rc;
 
+	st->scratch = dz_arena_new(0);
+	st->zspecs = dz_arena_new(0);
+	if (st->scratch == NULL || st->zspecs == NULL) {
+		return DZ_ENOMEM;
+	}
 	if ((rc = collect_objects(st, files, n)) != 0 ||
 	    (rc = classify_objects(st)) != 0 ||
 	    (rc = parse_zones(st)) != 0 || (rc = index_zones(st)) != 0 ||
 	    (rc = plan_reuse(st)) != 0 || (rc = start_zones(st)) != 0 ||
-	    (rc = run_checks(st)) != 0) {
+	    (rc = preparse(st)) != 0 || (rc = run_checks(st)) != 0) {
 		return rc;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {

@@ -204,14 +204,17 @@ static void where(const struct centry *e, char *buf, size_t sz)
 /* ReconcileFailed with msg, reported at spec.name (once per object). */
 static void fail(struct dz_checks *c, struct dz_object *o, const char *msg)
 {
-	const struct dz_ynode *at = dz_ynode_get(o->spec, "name");
+	const struct dz_ynode *spec, *at;
 	uint32_t line, col;
 
 	if (o->reason == DZ_REASON_FAILED) {
 		return;
 	}
+	/* The spec is kept packed: unpack it just for the position. */
+	spec = dz_object_spec(o, c->arena, NULL);
+	at = dz_ynode_get(spec, "name");
 	if (at == NULL) {
-		at = o->spec;
+		at = spec;
 	}
 	line = dz_ynode_line(at);
 	col = dz_ynode_col(at);

@@ -633,11 +633,13 @@ static void scan_objects(const struct dz_mfile *f, struct result *r)
 			r->rejected = true;
 		}
 		if (o->is_zone && r->zone[0] == '\0') {
-			const char *zn = dz_ynode_str(
-				dz_ynode_get(o->spec, "zoneName"));
+			struct dz_arena *a = dz_arena_new(0);
+			const char *zn = a ? dz_ynode_str(dz_ynode_get(
+				dz_object_spec(o, a, NULL), "zoneName")) : NULL;
 
 			snprintf(r->zone, sizeof(r->zone), "%s",
 				 zn != NULL ? zn : "");
+			dz_arena_free(a);
 		}
 	}
 }

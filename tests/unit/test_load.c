@@ -88,9 +88,11 @@ static void test_skipping(void **state)
 	assert_int_equal(o->line, 29);
 	assert_int_equal(o->col, 1);
 	assert_int_equal(o->diags.n, 0);
-	assert_string_equal(dz_ynode_str(dz_ynode_get(o->spec, "zoneName")),
+	struct dz_arena *a = dz_arena_new(0);
+	const struct dz_ynode *spec = dz_object_spec(o, a, NULL);
+	assert_string_equal(dz_ynode_str(dz_ynode_get(spec, "zoneName")),
 			    "example.com");
-	assert_ptr_equal(dz_ynode_get(o->root, "spec"), o->spec);
+	dz_arena_free(a);
 	dz_mfile_free(f);
 }
 
@@ -462,7 +464,7 @@ static void test_corpus(void **state)
 		}
 		for (size_t j = 0; j < files[i]->nobjects; j++) {
 			const struct dz_object *o = &files[i]->objects[j];
-			assert_non_null(o->spec);
+			assert_non_null(o->spec_packed);
 			assert_true(o->name[0] != '\0');
 			if (o->diags.nerrors > 0) {
 				dz_diags_print(&o->diags, stderr);
@@ -471,6 +473,72 @@ static void test_corpus(void **state)
 		}
 	}
 	dz_manifest_free_all(files, n);
+}
+
+/* Two trees alike in every field a reader sees. */
+static void same_tree(const struct dz_ynode *a, const struct dz_ynode *b)
+{
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(a->type, b->type);
+	assert_int_equal(a->line, b->line);
+	assert_int_equal(a->col, b->col);
+	assert_int_equal(a->quoted, b->quoted);
+	assert_int_equal(a->len, b->len);
+	for (size_t i = 0; i < a->len || a->type == DZ_YNODE_SCALAR; i++) {
+		if (a->type == DZ_YNODE_SCALAR) {
+			assert_memory_equal(a->u.str, b->u.str, a->len + 1);
+			return;
+		}
+		if (a->type == DZ_YNODE_SEQ) {
+			same_tree(a->u.items[i], b->u.items[i]);
+		} else {
+			same_tree(a->u.pairs[i].key, b->u.pairs[i].key);
+			same_tree(a->u.pairs[i].value, b->u.pairs[i].value);
+		}
+	}
+}
+
+/* A spec is kept packed; unpacked it is the parsed tree again. */
+static void test_spec_packed(void **state)
+{
+	static const char doc[] =
+		"apiVersion: bindy.firestoned.io/v1beta1\n"
+		"kind: TXTRecord\n"
+		"metadata: {name: t}\n"
+		"spec:\n"
+		"  zoneRef: z\n"
+		"  name: \"www\"\n"
+		"  text: ['a b', \"\", plain, 300]\n"
+		"  unknownKey: {nested: [1, {deep: x}], other: ''}\n"
+		"  ttl: 300\n"
+		"  anchor: &a [x, y]\n"
+		"  alias: *a\n"
+		"  long: \"" "0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789\"\n";
+	struct dz_arena *a = dz_arena_new(0), *b = dz_arena_new(0);
+	struct dz_diags d = { 0 };
+	struct dz_ydoc *docs;
+	size_t ndocs;
+
+	(void)state;
+	assert_int_equal(dz_yaml_parse_buffer(doc, sizeof(doc) - 1, "t.yaml",
+					      NULL, a, &docs, &ndocs, &d), 0);
+	struct dz_mfile *f = dz_mfile_load_buffer(doc, sizeof(doc) - 1,
+						  "t.yaml");
+	assert_non_null(f);
+	assert_int_equal(f->nobjects, 1);
+	assert_string_equal(f->objects[0].zone_ref, "z");
+	assert_null(f->objects[0].zone_name);
+	const struct dz_ynode *spec = dz_object_spec(&f->objects[0], b, NULL);
+	same_tree(dz_ynode_get(docs[0].root, "spec"), spec);
+	assert_string_equal(dz_ynode_str(dz_ynode_get(spec, "zoneRef")), "z");
+	dz_mfile_free(f);
+	dz_arena_free(a);
+	dz_arena_free(b);
+	dz_diags_clear(&d);
 }
 
 int main(void)
@@ -486,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_list_unreadable),
 		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_spec_packed),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 

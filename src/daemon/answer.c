@@ -58,3 +58,17 @@ size_t dz_worker_answer(struct dz_worker *w, const struct dz_snapshot *snap,
 	dz_stats_count(w->stats, &info, flags, peer, len);
 	return len;
 }
+
+void dz_worker_count_xfr(struct dz_worker *w, const struct dz_zone *zone,
+			 uint16_t qtype, unsigned rcode,
+			 const struct sockaddr *peer)
+{
+	static const uint8_t root = 0;
+	struct dz_query_info info = {
+		.zone = zone, .qname = &root, .qname_len = 1,
+		.qtype = qtype, .qclass = 1, .rcode = (uint16_t)rcode,
+		.len = 1,
+	};
+
+	dz_stats_count(w->stats, &info, DZ_QUERY_TCP, peer, 1);
+}

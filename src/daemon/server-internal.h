@@ -138,3 +138,14 @@ size_t dz_worker_answer(struct dz_worker *w, const struct dz_snapshot *snap,
 			const uint8_t *req, size_t reqlen, uint8_t *resp,
 			unsigned flags, const struct sockaddr *peer,
 			socklen_t peerlen);
+
+struct dz_zone;
+
+/*
+ * Count a zone transfer request in the metrics like any query: AXFR or
+ * IXFR (qtype), the zone it sends (NULL when refused or not ours), and
+ * the rcode of its reply (0 for a transfer that streams).
+ */
+void dz_worker_count_xfr(struct dz_worker *w, const struct dz_zone *zone,
+			 uint16_t qtype, unsigned rcode,
+			 const struct sockaddr *peer);

@@ -363,6 +363,17 @@ static int conn_reserve(struct dz_tcp_conn *c, size_t msglen)
 	return 0;
 }
 
+/* The qtype of a query whose question is known to parse (AXFR, IXFR). */
+static uint16_t xfr_qtype(const uint8_t *msg, size_t len)
+{
+	size_t i = 12;
+
+	while (i < len && msg[i] != 0 && msg[i] < 64) {
+		i += (size_t)msg[i] + 1;
+	}
+	return i + 2 < len ? (uint16_t)(msg[i + 1] << 8 | msg[i + 2]) : 0;
+}
+
 /*
  * Answer one query of len bytes at msg; a zone transfer is only started
  * here (c->xfr) and sent by conn_process(). 0 or -1 (close).
@@ -382,6 +393,13 @@ static int conn_answer(struct dz_tcp_conn *c, const uint8_t *msg, size_t len)
 	if (v == DZ_XFR_NONE) {
 		rlen = dz_worker_answer(w, snap, msg, len, w->resp + 2,
 					DZ_QUERY_TCP, peer, c->peerlen);
+	} else {
+		/* Transfers bypass the query path: count them here. */
+		uint16_t qtype = len >= 12 ? xfr_qtype(msg, len) : 0;
+		dz_worker_count_xfr(w, v == DZ_XFR_STREAM ?
+				    dz_xfr_zone(c->xfr) : NULL, qtype,
+				    v == DZ_XFR_STREAM ? 0 : w->resp[2 + 3] & 0xf,
+				    peer);
 	}
 	dz_snapshot_read_unlock();
 	if (v == DZ_XFR_STREAM || rlen == 0 || rlen > DZ_MSG_MAX) {

@@ -39,17 +39,15 @@ struct dz_mfile;
  * build-time fields are rewritten by every build.
  */
 struct dz_object {
-	/* load time */
+	/* load time (fields ordered to pack: there is one per record) */
 	struct dz_mfile *file;
 	const char *kind;        /* "DNSZone", "MXRecord", ... */
 	const char *api_version; /* "bindy.firestoned.io/v1beta1" */
 	const char *ns;          /* metadata.namespace, "default" if absent */
 	const char *name;        /* metadata.name */
-	bool is_zone;            /* kind == DNSZone */
 	const struct dz_kind *ops; /* record kind plugin; NULL for DNSZone
 	                            * and for kinds without a plugin */
 	struct dz_label *labels; /* metadata.labels */
-	size_t nlabels;
 	/* spec, packed (dz_ynode_pack; read it with dz_object_spec):
 	 * NULL when missing or not a mapping (an error). The parse tree
 	 * of the file is gone once the file is loaded. */
@@ -58,14 +56,16 @@ struct dz_object {
 	 * (copied at load: the build looks them up every time) */
 	const char *zone_ref;
 	const char *zone_name;
-	uint32_t line, col;      /* start of the document's root node */
 	uint64_t id_hash;        /* dz_object_id_hash(kind, ns, name) */
 	uint64_t spec_hash;      /* of spec as loaded (observedGeneration) */
-	struct dz_diags diags;   /* load-time problems of this object */
+	uint32_t line, col;      /* start of the document's root node */
+	uint32_t nlabels;
+	bool is_zone;            /* kind == DNSZone */
 
 	/* build time (zone/build.c) */
 	bool reused;             /* last build kept its zones as they were */
 	enum dz_reason reason;
+	struct dz_diags diags;   /* load-time problems of this object */
 	char *message;           /* status message (heap), NULL: the usual
 	                          * one for the reason (dz_object_message) */
 	const char *zone;        /* zoneName it is served in (interned,
@@ -191,6 +191,16 @@ extern bool dz_scan_follow_outside;
  * through dz_manifest_list (inotify events naming one file).
  */
 int dz_manifest_outside(const char *dir, const char *rel, char **target);
+
+/*
+ * Is dir/rel a manifest file that is not read because of what it is:
+ * a symlink that cannot be followed (a loop, dangling), one that leads
+ * outside dir (unless dz_scan_follow_outside), or an entry that cannot
+ * be stat'ed? 1 with *why (malloc'd) in the words dz_manifest_list uses
+ * in its diagnostics, 0 (a file to read, or gone) or DZ_ENOMEM. Logs
+ * nothing (scan.c).
+ */
+int dz_manifest_skipped(const char *dir, const char *rel, char **why);
 
 /*
  * List and load every file of dir. *files is malloc'd; free with

@@ -83,7 +83,9 @@ static void pack(struct writer *w, const struct dz_ynode *n, bool is_key)
 		tag |= TAG_KEY;
 	}
 	put_byte(w, tag);
-	put_varint(w, (uint64_t)((dl << 1) ^ (dl >> 63)));
+	/* zigzag: small deltas of either sign in one byte (an alias
+	 * repeats an earlier node: its line goes back) */
+	put_varint(w, ((uint64_t)dl << 1) ^ (uint64_t)(dl >> 63));
 	put_varint(w, n->col);
 	w->line = n->line;
 	switch (n->type) {

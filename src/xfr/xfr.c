@@ -374,6 +374,11 @@ static enum dz_xfr_verdict begin(const struct dz_zone *z, const struct xreq *r,
 	return DZ_XFR_STREAM;
 }
 
+const struct dz_zone *dz_xfr_zone(const struct dz_xfr *x)
+{
+	return x->zone;
+}
+
 enum dz_xfr_verdict dz_xfr_start(const struct dz_snapshot *snap,
 				 const uint8_t *req, size_t reqlen,
 				 const struct sockaddr *peer, socklen_t peerlen,

@@ -40,6 +40,9 @@ enum dz_xfr_verdict dz_xfr_start(const struct dz_snapshot *snap,
 				 uint8_t *resp, size_t *resplen,
 				 struct dz_xfr **out);
 
+/* The zone a transfer sends (held by the transfer). */
+const struct dz_zone *dz_xfr_zone(const struct dz_xfr *x);
+
 /*
  * The next message of a transfer into resp (DZ_MSG_MAX bytes of room);
  * returns its length, or 0 when the transfer is complete. Called outside

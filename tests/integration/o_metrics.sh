@@ -13,7 +13,7 @@ m="$tmp/m"
 mkdir -p "$m"
 zone_manifest "$m/zone.yaml" o.test
 a_record "$m/www.yaml" www 192.0.2.1 o.test
-start_http "$m"
+start_http "$m" --allow-transfer 127.0.0.1
 wait_answer www.o.test A 192.0.2.1
 
 # One query each, no retry: a retry would be counted too.
@@ -33,6 +33,11 @@ for _ in 1 2 3 4; do
 	out=$(q1 other.invalid TXT) || fail "no answer: $out"
 	expect_eq "$(dig_status "$out")" REFUSED "other.invalid TXT"
 done
+# Zone transfers bypass the query path and are counted all the same.
+for _ in 1 2; do
+	out=$(q1 o.test AXFR) || fail "AXFR failed: $out"
+	expect_match "$out" 'XFR size: [0-9]+ records' "AXFR o.test"
+done
 n6=0
 if [ "$HAVE_IPV6" = 1 ]; then
 	n6=2
@@ -40,6 +45,8 @@ if [ "$HAVE_IPV6" = 1 ]; then
 		out=$(q16 o.test MX) || fail "no answer over IPv6: $out"
 		expect_eq "$(dig_status "$out")" NOERROR "o.test MX"
 	done
+	out=$(q16 o.test AXFR)
+	expect_match "$out" 'Transfer failed' "AXFR over ::1 refused"
 fi
 after=$(scrape)
 
@@ -57,10 +64,13 @@ delta "$R{zone=\"o.test.\",proto=\"tcp\",family=\"1\",type=\"A\"}" 3
 delta "$R{zone=\"dropped\",proto=\"udp\",family=\"1\",type=\"TXT\"}" 4
 delta "$R{zone=\"o.test.\",proto=\"udp\",family=\"2\",type=\"MX\"}" "$n6"
 delta "$R{zone=\"o.test.\",proto=\"tcp\",family=\"1\",type=\"MX\"}" 0
+delta "$R{zone=\"o.test.\",proto=\"tcp\",family=\"1\",type=\"AXFR\"}" 2
+delta "$R{zone=\"dropped\",proto=\"tcp\",family=\"2\",type=\"AXFR\"}" \
+	$((n6 / 2))
 S=dropzone_dns_responses_total
-delta "$S{zone=\"o.test.\",rcode=\"NOERROR\"}" $((5 + n6))
+delta "$S{zone=\"o.test.\",rcode=\"NOERROR\"}" $((5 + n6 + 2))
 delta "$S{zone=\"o.test.\",rcode=\"NXDOMAIN\"}" 3
-delta "$S{zone=\"dropped\",rcode=\"REFUSED\"}" 4
+delta "$S{zone=\"dropped\",rcode=\"REFUSED\"}" $((4 + n6 / 2))
 # The server label: "dns://:PORT" when the daemon passes its addresses.
 expect_match "$after" "^$R\\{server=\"dns://(:$PORT)?\",zone=" "server label"
 # Durations are sampled: at least the first query of a worker is timed.

@@ -80,6 +80,7 @@ struct daemon {
 	struct dz_status *status;
 	struct dz_control *control;
 	struct dz_http *http;
+	unsigned batches_untrimmed; /* since the last malloc_trim() */
 	bool reloading;            /* SIGHUP: READY=1 once it is applied */
 	bool daemonized;
 	int ready_fd;              /* releases the parent of a daemon */
@@ -426,8 +427,14 @@ static int apply(struct daemon *d, uint64_t first_us)
 	}
 	dz_serials_commit(d->serials, snap);
 	/* A build frees as much as it allocates; give the freed pages of
-	 * the old snapshot and of the parse back to the system. */
-	malloc_trim(0);
+	 * the old snapshot and of the parse back to the system. Trimming
+	 * walks the whole heap (madvise, TLB flushes): worth it after a
+	 * big batch, not after every one-file change; the next batches
+	 * reuse what they leave. */
+	if (st.files >= 16 || ++d->batches_untrimmed >= 32) {
+		malloc_trim(0);
+		d->batches_untrimmed = 0;
+	}
 	dz_mset_collect_changed(d->set, &diags);
 	log_diags(&diags);
 	dz_diags_clear(&diags);

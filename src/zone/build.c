@@ -54,7 +54,7 @@ struct pzone {
 
 /* What a build knows of one record object. */
 struct prec {
-	struct bzone **zs;            /* the zones it joins (malloc'd) */
+	struct bzone **zs;            /* the zones it joins (st->zlists) */
 	size_t nz;
 	bool zones_known;
 	struct pzone *pz;             /* nz entries (1 when nz is 0), or
@@ -83,6 +83,11 @@ struct bstate {
 	size_t ntargets, captargets;
 	struct dz_arena *scratch; /* unpacked specs, one object at a time */
 	struct dz_arena *zspecs;  /* unpacked DNSZone specs, for the build */
+	struct dz_arena *zlists;  /* records' zone lists, for the build */
+	/* The last zoneRef looked up: a file's records mostly name one
+	 * zone, with the same (per-file) copies of namespace and ref. */
+	const char *last_ns, *last_ref;
+	struct bzone *last_zone;
 	bool nomem;
 };
 
@@ -229,7 +234,9 @@ static int classify_objects(struct bstate *st)
 		struct dz_object *o = st->objs[i], *w;
 		size_t j = o->id_hash & mask;
 
-		while (set[j] != 0 && !same_id(st->objs[set[j] - 1], o)) {
+		while (set[j] != 0 &&
+		       (st->objs[set[j] - 1]->id_hash != o->id_hash ||
+			!same_id(st->objs[set[j] - 1], o))) {
 			j = (j + 1) & mask;
 		}
 		if (set[j] == 0) {
@@ -615,12 +622,18 @@ static struct bzone *find_zone_name(struct bstate *st, const char *ns,
 	return NULL;
 }
 
-static int push_zone(struct bzone ***out, size_t *n, struct bzone *z)
+/* Append z to a zone list (in st->zlists: most lists hold one zone). */
+static int push_zone(struct bstate *st, struct bzone ***out, size_t *n,
+		     struct bzone *z)
 {
-	struct bzone **p = realloc(*out, (*n + 1) * sizeof(*p));
+	struct bzone **p = dz_arena_alloc_raw(st->zlists,
+					      (*n + 1) * sizeof(*p));
 
 	if (p == NULL) {
 		return DZ_ENOMEM;
+	}
+	if (*n > 0) {
+		memcpy(p, *out, *n * sizeof(*p));
 	}
 	p[(*n)++] = z;
 	*out = p;
@@ -630,7 +643,14 @@ static int push_zone(struct bzone ***out, size_t *n, struct bzone *z)
 static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 		  bool dry, struct bzone ***out, size_t *n)
 {
-	struct bzone *z = find_ref(st, o->ns, ref);
+	struct bzone *z;
+
+	if (o->ns != st->last_ns || ref != st->last_ref) {
+		st->last_ns = o->ns;
+		st->last_ref = ref;
+		st->last_zone = find_ref(st, o->ns, ref);
+	}
+	z = st->last_zone;
 
 	if (dry && (z == NULL || !z->serves)) {
 		return 0;
@@ -646,7 +666,7 @@ static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 			   ref, o->ns, dz_reason_name(z->obj->reason));
 		return 0;
 	}
-	return push_zone(out, n, z);
+	return push_zone(st, out, n, z);
 }
 
 /*
@@ -676,7 +696,7 @@ static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 				   zone, o->ns);
 			return 0;
 		}
-		return push_zone(out, n, z);
+		return push_zone(st, out, n, z);
 	}
 	for (size_t i = ns_lower(st, o->ns); i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
@@ -684,7 +704,7 @@ static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 			break;
 		}
 		if (dz_zspec_selects(&z->spec, o->labels, o->nlabels) &&
-		    push_zone(out, n, z) != 0) {
+		    push_zone(st, out, n, z) != 0) {
 			return DZ_ENOMEM;
 		}
 	}
@@ -930,7 +950,6 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 
 	/* No zone: the full lookup once more, for the status it sets. */
 	if (!p->zones_known || p->nz == 0) {
-		free(p->zs);
 		p->zs = NULL;
 		p->nz = 0;
 		if ((rc = record_zones(st, o, false, &p->zs, &p->nz)) != 0) {
@@ -1165,11 +1184,11 @@ static void state_free(struct bstate *st)
 	free(st->saved);
 	for (size_t i = 0; st->prec != NULL && i < st->nobjs; i++) {
 		prec_clear_parse(&st->prec[i]);
-		free(st->prec[i].zs);
 	}
 	free(st->prec);
 	dz_arena_free(st->scratch);
 	dz_arena_free(st->zspecs);
+	dz_arena_free(st->zlists);
 }
 
 /*
@@ -1210,7 +1229,8 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 
 	st->scratch = dz_arena_new(0);
 	st->zspecs = dz_arena_new(0);
-	if (st->scratch == NULL || st->zspecs == NULL) {
+	st->zlists = dz_arena_new(0);
+	if (st->scratch == NULL || st->zspecs == NULL || st->zlists == NULL) {
 		return DZ_ENOMEM;
 	}
 	if ((rc = collect_objects(st, files, n)) != 0 ||

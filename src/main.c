@@ -477,7 +477,8 @@ static void control_export(const struct daemon *d, const char *zone,
 }
 
 /*
- * Control requests (dropzonectl): "status", "get KIND NAME NS yaml|json"
+ * Control requests (dropzonectl): "status", "status json" (the /status
+ * List), "get KIND NAME NS yaml|json"
  * (NS "-": any namespace), "serial ZONE", "export ZONE".
  */
 static void on_control(char *line, FILE *out, void *arg)
@@ -490,6 +491,10 @@ static void on_control(char *line, FILE *out, void *arg)
 	if (ac == 1 && strcmp(av[0], "status") == 0) {
 		fputs("OK\n", out);
 		dz_status_print_table(d->status, out, time(NULL));
+	} else if (ac == 2 && strcmp(av[0], "status") == 0 &&
+		   strcmp(av[1], "json") == 0) {
+		fputs("OK\n", out);
+		dz_status_print_list(d->status, out);
 	} else if (ac == 5 && strcmp(av[0], "get") == 0) {
 		char *body = NULL;
 		size_t len = 0;

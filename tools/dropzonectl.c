@@ -39,11 +39,15 @@ static void usage(FILE *out)
 		"      serving them; print every problem as\n"
 		"      FILE:LINE:COL: error|warning: MESSAGE on stdout and a\n"
 		"      summary on stderr; exit 1 on any error, else 0\n"
-		"  status [KIND/NAME [-n NAMESPACE] [-o yaml|json]]\n"
+		"  status [-o json] | status KIND/NAME [-n NAMESPACE] "
+		"[-o yaml|json]\n"
 		"      ask the running dropzoned (control.sock in the state\n"
 		"      dir, default /var/lib/dropzone): every object as a\n"
-		"      table, or one object as kubectl get -o yaml|json\n"
-		"      shows it (without -n: any namespace, if unique)\n"
+		"      table, then the files not served as they are on disk\n"
+		"      (FILE READY REASON MESSAGE), or all as a JSON List; or\n"
+		"      one object as kubectl get -o yaml|json shows it\n"
+		"      (without -n: any namespace, if unique; a file is\n"
+		"      ManifestFile/PATH)\n"
 		"  wait ZONE --serial N [--timeout SECONDS]\n"
 		"      return once ZONE serves serial N or later (RFC 1982);\n"
 		"      exit 1 after the timeout [60]\n"
@@ -72,7 +76,7 @@ static size_t report(const struct dz_diags *d, size_t nfiles)
 		}
 	}
 	fprintf(stderr, "%zu error%s, %zu warning%s in %zu file%s\n",
-		d->nerrors, d->nerrors == 1 ? "" : "s",
+		(size_t)d->nerrors, d->nerrors == 1 ? "" : "s",
 		nwarn, nwarn == 1 ? "" : "s",
 		nfiles, nfiles == 1 ? "" : "s");
 	return d->nerrors;
@@ -226,6 +230,7 @@ static int cmd_status(int argc, char **argv)
 	};
 	const char *ns = "-", *fmt = "yaml";
 	char line[1024], *body, *slash;
+	bool fmt_given = false;
 	int c, rc;
 
 	optind = 1;
@@ -236,6 +241,7 @@ static int cmd_status(int argc, char **argv)
 			break;
 		case 'o':
 			fmt = optarg;
+			fmt_given = true;
 			if (strcmp(fmt, "yaml") != 0 &&
 			    strcmp(fmt, "json") != 0) {
 				fprintf(stderr, "dropzonectl: -o '%s': yaml "
@@ -252,8 +258,14 @@ static int cmd_status(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (argc == optind && fmt_given && strcmp(fmt, "json") != 0) {
+		fprintf(stderr, "dropzonectl: -o yaml needs KIND/NAME (the "
+			"whole list is -o json)\n");
+		return EXIT_USAGE;
+	}
 	if (argc == optind) {
-		snprintf(line, sizeof(line), "status\n");
+		snprintf(line, sizeof(line), fmt_given ? "status json\n" :
+			 "status\n");
 	} else {
 		slash = strchr(argv[optind], '/');
 		if (slash == NULL || slash == argv[optind] || slash[1] == '\0' ||

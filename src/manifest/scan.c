@@ -57,6 +57,14 @@ static int real_of(const char *dir, const char *rel, char **real)
 	return rc;
 }
 
+/* Why a symlink is not followed: one text for the scan's diagnostics and
+ * for single files (dz_manifest_skipped), so that the set can tell a
+ * problem it already knows from a new one. */
+#define MSG_OUTSIDE \
+	"symlink leads outside the manifest directory, to '%s': not followed"
+#define MSG_NOFOLLOW "cannot follow symlink: %s"
+#define MSG_NOSTAT "cannot stat: %s"
+
 int dz_manifest_outside(const char *dir, const char *rel, char **target)
 {
 	char *top = NULL, *real = NULL;
@@ -74,21 +82,67 @@ int dz_manifest_outside(const char *dir, const char *rel, char **target)
 	}
 	rc = real_of(dir, rel, &real);
 	if (rc == 0 && !below(top, real)) {
-		dz_log_warn("manifests '%s': %s: symlink leads outside the "
-			    "manifest directory, to '%s': not followed", dir,
-			    rel, real);
+		dz_log_warn("manifests '%s': %s: " MSG_OUTSIDE, dir, rel,
+			    real);
 		if (target != NULL) {
 			*target = real;
 			real = NULL;
 		}
 		rc = 1;
 	} else if (rc == -ELOOP) {
-		dz_log_warn("manifests '%s': %s: cannot follow symlink: %s",
-			    dir, rel, strerror(ELOOP));
+		dz_log_warn("manifests '%s': %s: " MSG_NOFOLLOW, dir, rel,
+			    strerror(ELOOP));
 		rc = 0; /* the reader finds nothing to read */
 	} else if (rc != DZ_ENOMEM) {
 		rc = 0; /* gone or dangling: the reader reports it */
 	}
+	free(top);
+	free(real);
+	return rc;
+}
+
+/* *why = fmt with arg (malloc'd); 1, or DZ_ENOMEM. */
+static int because(char **why, const char *fmt, const char *arg)
+{
+	if (asprintf(why, fmt, arg) < 0) {
+		*why = NULL;
+		return DZ_ENOMEM;
+	}
+	return 1;
+}
+
+int dz_manifest_skipped(const char *dir, const char *rel, char **why)
+{
+	char *path = NULL, *top = NULL, *real = NULL;
+	struct stat st;
+	int rc = 0;
+
+	*why = NULL;
+	if (asprintf(&path, "%s/%s", dir, rel) < 0) {
+		return DZ_ENOMEM;
+	}
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			rc = because(why, MSG_NOSTAT, strerror(errno));
+		}
+		goto out; /* else gone: nothing to skip */
+	}
+	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
+		rc = because(why, MSG_NOFOLLOW, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || dz_scan_follow_outside ||
+	    (top = realpath(dir, NULL)) == NULL) {
+		goto out;
+	}
+	rc = real_of(dir, rel, &real);
+	if (rc == 0 && !below(top, real)) {
+		rc = because(why, MSG_OUTSIDE, real);
+	} else if (rc != DZ_ENOMEM) {
+		rc = 0; /* gone meanwhile: the reader reports it */
+	}
+out:
+	free(path);
 	free(top);
 	free(real);
 	return rc;
@@ -143,9 +197,8 @@ static bool link_ok(struct scan *s, const char *rel)
 		return false;
 	}
 	if (rc == 0 && !below(s->top, real)) {
-		dz_diags_add(s->diags, DZ_SEV_WARNING, rel, 0, 0,
-			     "symlink leads outside the manifest directory, "
-			     "to '%s': not followed", real);
+		dz_diags_add(s->diags, DZ_SEV_WARNING, rel, 0, 0, MSG_OUTSIDE,
+			     real);
 		ok = false;
 	}
 	free(real);
@@ -166,8 +219,8 @@ static void entry(struct scan *s, int dfd, const char *name, char *rel,
 	struct stat st;
 
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		dz_diags_add(s->diags, DZ_SEV_ERROR, rel, 0, 0,
-			     "cannot stat: %s", strerror(errno));
+		dz_diags_add(s->diags, DZ_SEV_ERROR, rel, 0, 0, MSG_NOSTAT,
+			     strerror(errno));
 		goto out;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -176,8 +229,7 @@ static void entry(struct scan *s, int dfd, const char *name, char *rel,
 		}
 		if (fstatat(dfd, name, &st, 0) != 0) {
 			dz_diags_add(s->diags, DZ_SEV_WARNING, rel, 0, 0,
-				     "cannot follow symlink: %s",
-				     strerror(errno));
+				     MSG_NOFOLLOW, strerror(errno));
 			goto out;
 		}
 		if (!S_ISREG(st.st_mode) || !link_ok(s, rel)) {

@@ -7,6 +7,7 @@
 
 #include "manifest/set.h"
 #include "util/errcode.h"
+#include "util/log.h"
 
 /* One file of the set. */
 struct entry {
@@ -20,10 +21,18 @@ struct entry {
 	bool changed;              /* re-read by the last apply */
 };
 
+/* A manifest name that is not read, and why (dz_manifest_skipped). */
+struct skip {
+	char *rel;                 /* first, as in struct entry (lower()) */
+	char *why;
+};
+
 struct dz_mset {
 	char *root;
 	struct entry *v;           /* sorted by rel */
 	size_t n, cap;
+	struct skip *skips;        /* sorted by rel */
+	size_t nskips, capskips;
 	char **pend;               /* marked rel paths, unsorted, may repeat */
 	size_t npend, cappend;
 	struct dz_mfile **files;   /* served versions, for dz_build */
@@ -83,6 +92,11 @@ void dz_mset_free(struct dz_mset *s)
 	for (size_t i = 0; i < s->npend; i++) {
 		free(s->pend[i]);
 	}
+	for (size_t i = 0; i < s->nskips; i++) {
+		free(s->skips[i].rel);
+		free(s->skips[i].why);
+	}
+	free(s->skips);
 	dz_mset_release_retired(s);
 	free(s->pend);
 	free(s->v);
@@ -117,15 +131,18 @@ bool dz_mset_is_manifest_name(const char *rel)
 	}
 }
 
-/* Index of rel, or where it would go (*found false). */
-static size_t find(const struct dz_mset *s, const char *rel, bool *found)
+/* Index of rel in v (n structs of size bytes, each starting with its
+ * char *rel, sorted), or where it would go (*found false). */
+static size_t lower(const void *v, size_t n, size_t size, const char *rel,
+		    bool *found)
 {
-	size_t lo = 0, hi = s->n;
+	size_t lo = 0, hi = n;
 
 	*found = false;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s->v[mid].rel, rel);
+		const void *at = (const char *)v + mid * size;
+		int c = strcmp(*(char *const *)at, rel);
 		if (c == 0) {
 			*found = true;
 			return mid;
@@ -137,6 +154,69 @@ static size_t find(const struct dz_mset *s, const char *rel, bool *found)
 		}
 	}
 	return lo;
+}
+
+static size_t find(const struct dz_mset *s, const char *rel, bool *found)
+{
+	return lower(s->v, s->n, sizeof(*s->v), rel, found);
+}
+
+/*
+ * Note rel as skipped for why (taken). Logged when log is set and the
+ * reason is new. 0 or DZ_ENOMEM.
+ */
+static int skip_note(struct dz_mset *s, const char *rel, char *why, bool log)
+{
+	bool found;
+	size_t at = lower(s->skips, s->nskips, sizeof(*s->skips), rel, &found);
+	struct skip *k = found ? &s->skips[at] : NULL;
+
+	if (found && strcmp(k->why, why) == 0) {
+		free(why);
+		return 0;
+	}
+	if (found) {
+		free(k->why);
+	} else {
+		if (s->nskips == s->capskips) {
+			size_t cap = s->capskips ? s->capskips * 2 : 8;
+			k = realloc(s->skips, cap * sizeof(*k));
+			if (k == NULL) {
+				free(why);
+				return DZ_ENOMEM;
+			}
+			s->skips = k;
+			s->capskips = cap;
+		}
+		k = &s->skips[at];
+		memmove(k + 1, k, (s->nskips - at) * sizeof(*k));
+		if ((k->rel = strdup(rel)) == NULL) {
+			memmove(k, k + 1, (s->nskips - at) * sizeof(*k));
+			free(why);
+			return DZ_ENOMEM;
+		}
+		s->nskips++;
+	}
+	k->why = why;
+	if (log) {
+		dz_log_warn("manifests '%s': %s: %s", s->root, rel, why);
+	}
+	return 0;
+}
+
+/* rel is read again (or gone): no longer skipped. */
+static void skip_drop(struct dz_mset *s, const char *rel)
+{
+	bool found;
+	size_t at = lower(s->skips, s->nskips, sizeof(*s->skips), rel, &found);
+
+	if (found) {
+		free(s->skips[at].rel);
+		free(s->skips[at].why);
+		memmove(&s->skips[at], &s->skips[at + 1],
+			(s->nskips - at - 1) * sizeof(*s->skips));
+		s->nskips--;
+	}
 }
 
 int dz_mset_touch(struct dz_mset *s, const char *rel)
@@ -160,29 +240,89 @@ int dz_mset_touch(struct dz_mset *s, const char *rel)
 	return 0;
 }
 
-/* Mark the set's files below prefix ("" = all). */
+static bool is_below(const char *rel, const char *prefix, size_t plen)
+{
+	return plen == 0 || (strncmp(rel, prefix, plen) == 0 &&
+			     rel[plen] == '/');
+}
+
+/* Mark the set's files and the skipped ones below prefix ("" = all). */
 static int touch_known(struct dz_mset *s, const char *prefix)
 {
 	size_t plen = strlen(prefix);
 
 	for (size_t i = 0; i < s->n; i++) {
-		const char *rel = s->v[i].rel;
-		if (plen > 0 && (strncmp(rel, prefix, plen) != 0 ||
-				 rel[plen] != '/')) {
-			continue;
+		if (is_below(s->v[i].rel, prefix, plen) &&
+		    dz_mset_touch(s, s->v[i].rel) != 0) {
+			return DZ_ENOMEM;
 		}
-		if (dz_mset_touch(s, rel) != 0) {
+	}
+	for (size_t i = 0; i < s->nskips; i++) {
+		if (is_below(s->skips[i].rel, prefix, plen) &&
+		    dz_mset_touch(s, s->skips[i].rel) != 0) {
 			return DZ_ENOMEM;
 		}
 	}
 	return 0;
 }
 
+/* Mark prefix/rel ("" prefix: rel); into *full when full is not NULL. */
+static int touch_below(struct dz_mset *s, const char *prefix,
+		       const char *rel, char **full)
+{
+	char *r = NULL;
+	int rc;
+
+	if (prefix[0] == '\0') {
+		r = strdup(rel);
+	} else if (asprintf(&r, "%s/%s", prefix, rel) < 0) {
+		r = NULL;
+	}
+	rc = r != NULL ? dz_mset_touch(s, r) : DZ_ENOMEM;
+	if (full != NULL && rc == 0) {
+		*full = r;
+	} else {
+		free(r);
+	}
+	return rc;
+}
+
+/*
+ * The scan's problems with manifest names (symlinks not followed): mark
+ * them, so that the apply finds them skipped. Those the caller logs
+ * (logged) are noted here, so that the apply does not log them again.
+ */
+static int touch_found(struct dz_mset *s, const char *prefix,
+		       const struct dz_diags *found, bool logged)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < found->n && rc == 0; i++) {
+		const struct dz_diag *d = &found->items[i];
+		char *rel = NULL, *why;
+		/* Directories and the like: nothing to mark. */
+		if (!dz_mset_is_manifest_name(d->file)) {
+			continue;
+		}
+		if ((rc = touch_below(s, prefix, d->file, &rel)) != 0) {
+			break;
+		}
+		if (logged) {
+			why = strdup(d->msg);
+			rc = why != NULL ? skip_note(s, rel, why, false) :
+			     DZ_ENOMEM;
+		}
+		free(rel);
+	}
+	return rc;
+}
+
 int dz_mset_touch_tree(struct dz_mset *s, const char *prefix,
 		       struct dz_diags *diags)
 {
-	struct dz_diags ignore = { 0 };
-	char **rels = NULL, *dir = NULL, *rel;
+	struct dz_diags found = { 0 };
+	bool logged = prefix[0] == '\0' && diags != NULL;
+	char **rels = NULL, *dir = NULL;
 	size_t n = 0;
 	int rc = touch_known(s, prefix);
 
@@ -196,26 +336,22 @@ int dz_mset_touch_tree(struct dz_mset *s, const char *prefix,
 		goto out;
 	}
 	/* A directory that is gone is no error here: its files leave. */
-	rc = dz_manifest_list(dir, &rels, &n,
-			      prefix[0] || diags == NULL ? &ignore : diags);
+	rc = dz_manifest_list(dir, &rels, &n, &found);
 	if (rc == DZ_ENOMEM) {
 		goto out;
 	}
 	rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (prefix[0] == '\0') {
-			rc = dz_mset_touch(s, rels[i]);
-			continue;
-		}
-		if (asprintf(&rel, "%s/%s", prefix, rels[i]) < 0) {
-			rc = DZ_ENOMEM;
-			break;
-		}
-		rc = dz_mset_touch(s, rel);
-		free(rel);
+		rc = touch_below(s, prefix, rels[i], NULL);
+	}
+	if (rc == 0) {
+		rc = touch_found(s, prefix, &found, logged);
+	}
+	if (logged) {
+		dz_diags_append(diags, &found);
 	}
 out:
-	dz_diags_clear(&ignore);
+	dz_diags_clear(&found);
 	dz_manifest_list_free(rels, n);
 	free(dir);
 	return rc;
@@ -258,19 +394,35 @@ static void remove_at(struct dz_mset *s, size_t at)
 	s->n--;
 }
 
-/* A manifest file is there (symlinks followed: ConfigMap mounts). */
-static bool present(const struct dz_mset *s, const char *rel, char **path)
+/*
+ * Is rel a manifest file to read (symlinks followed: ConfigMap mounts)?
+ * 0 with *path set; 1 when it is not there or skipped (noted, logged
+ * when new); DZ_ENOMEM.
+ */
+static int present(struct dz_mset *s, const char *rel, char **path)
 {
 	struct stat st;
+	char *why = NULL;
+	int rc;
 
 	*path = NULL;
-	if (!dz_mset_is_manifest_name(rel) ||
-	    asprintf(path, "%s/%s", s->root, rel) < 0) {
-		*path = NULL;
-		return false;
+	if (!dz_mset_is_manifest_name(rel)) {
+		skip_drop(s, rel);
+		return 1;
 	}
-	return dz_manifest_outside(s->root, rel, NULL) == 0 &&
-	       stat(*path, &st) == 0 && S_ISREG(st.st_mode);
+	rc = dz_manifest_skipped(s->root, rel, &why);
+	if (rc == 1) {
+		return skip_note(s, rel, why, true) == 0 ? 1 : DZ_ENOMEM;
+	}
+	if (rc != 0) {
+		return rc;
+	}
+	skip_drop(s, rel);
+	if (asprintf(path, "%s/%s", s->root, rel) < 0) {
+		*path = NULL;
+		return DZ_ENOMEM;
+	}
+	return stat(*path, &st) == 0 && S_ISREG(st.st_mode) ? 0 : 1;
 }
 
 /*
@@ -284,14 +436,15 @@ static int take(struct dz_mset *s, const char *rel, struct dz_mfile *f,
 	bool found;
 	size_t at = find(s, rel, &found);
 
-	st->files++;
 	if (f == NULL) {
 		if (found) {
 			remove_at(s, at);
+			st->files++;
 			st->removed++;
 		}
 		return 0;
 	}
+	st->files++;
 	if (!found && insert(s, at, rel) != 0) {
 		dz_mfile_free(f);
 		return DZ_ENOMEM;
@@ -352,7 +505,12 @@ static int reread_pending(struct dz_mset *s, struct dz_mset_stats *st)
 	}
 	for (size_t i = 0; i < n; i++) {
 		char *path;
-		if (present(s, rels[i], &path)) {
+		int here = present(s, rels[i], &path);
+		if (here < 0) {
+			rc = here;
+			goto out;
+		}
+		if (here == 0) {
 			lrels[nload] = rels[i];
 			paths[nload++] = path;
 		} else {
@@ -442,16 +600,22 @@ static bool settle_trials(struct dz_mset *s, struct dz_mset_stats *st)
 	return back;
 }
 
-/* "file:line:col: what" of the first error of a rejected version. */
+/* "file:line:col: what" ("file: what" without a line) of the first
+ * error of a version that is not served. */
 static void reject_msg(const struct dz_mfile *f, char *buf, size_t size)
 {
 	for (size_t i = 0; i < f->diags.n; i++) {
-		if (f->diags.items[i].sev == DZ_SEV_ERROR) {
-			const struct dz_diag *d = &f->diags.items[i];
+		const struct dz_diag *d = &f->diags.items[i];
+		if (d->sev != DZ_SEV_ERROR) {
+			continue;
+		}
+		if (d->line == 0) {
+			snprintf(buf, size, "%s: %s", d->file, d->msg);
+		} else {
 			snprintf(buf, size, "%s:%u:%u: %s", d->file, d->line,
 				 d->col ? d->col : 1, d->msg);
-			return;
 		}
+		return;
 	}
 	for (size_t i = 0; i < f->nobjects; i++) {
 		if (f->objects[i].reason == DZ_REASON_FAILED) {
@@ -489,6 +653,27 @@ static void finish(struct dz_mset *s)
 	}
 }
 
+/*
+ * A skipped symlink changes with its target, which may be touched
+ * without it: look at every skipped file again (they are few). Those
+ * readable now are marked; a changed reason is logged. 0 or DZ_ENOMEM.
+ */
+static int recheck_skips(struct dz_mset *s)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < s->nskips && rc == 0; i++) {
+		char *why = NULL, *rel = s->skips[i].rel;
+		rc = dz_manifest_skipped(s->root, rel, &why);
+		if (rc == 1) {
+			rc = skip_note(s, rel, why, true);
+		} else if (rc == 0) {
+			rc = dz_mset_touch(s, rel); /* present() drops it */
+		}
+	}
+	return rc;
+}
+
 int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
 		  struct dz_mset_stats *stats, struct dz_snapshot **out)
 {
@@ -505,7 +690,8 @@ int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
 	for (size_t i = 0; i < s->n; i++) {
 		s->v[i].changed = false;
 	}
-	if ((rc = reread_pending(s, &st)) != 0) {
+	if ((rc = recheck_skips(s)) != 0 ||
+	    (rc = reread_pending(s, &st)) != 0) {
 		goto out;
 	}
 	st.builds++;
@@ -569,4 +755,97 @@ void dz_mset_collect_changed(const struct dz_mset *s, struct dz_diags *out)
 		struct dz_mfile *f = e->served;
 		dz_build_collect_diags(&f, 1, out);
 	}
+}
+
+const char *dz_mset_fault_name(enum dz_mset_fault f)
+{
+	switch (f) {
+	case DZ_MSET_LOAD_FAILED:
+		return "LoadFailed";
+	case DZ_MSET_REJECTED:
+		return "Rejected";
+	case DZ_MSET_SKIPPED:
+		return "Skipped";
+	}
+	return "Unknown";
+}
+
+/* Is the newest version of e's file not served? */
+static bool entry_faulty(const struct entry *e)
+{
+	return e->rejected != NULL || e->served->failed;
+}
+
+/* p for e (entry_faulty), or for k. 0 or DZ_ENOMEM. */
+static int problem(const struct entry *e, const struct skip *k,
+		   struct dz_mset_problem *p)
+{
+	char msg[400];
+	int len;
+
+	if (k != NULL) {
+		p->fault = DZ_MSET_SKIPPED;
+		p->rel = strdup(k->rel);
+		len = asprintf(&p->message, "%s: %s", k->rel, k->why);
+	} else {
+		const struct dz_mfile *newest = e->rejected ? e->rejected :
+						e->served;
+		p->fault = newest->failed ? DZ_MSET_LOAD_FAILED :
+			   DZ_MSET_REJECTED;
+		reject_msg(newest, msg, sizeof(msg));
+		p->rel = strdup(e->rel);
+		len = asprintf(&p->message, "%s%s", msg, e->served->failed ?
+			       "" : " (last good version still served)");
+	}
+	if (len < 0) {
+		p->message = NULL;
+	}
+	return p->rel != NULL && p->message != NULL ? 0 : DZ_ENOMEM;
+}
+
+int dz_mset_problems(const struct dz_mset *s, struct dz_mset_problem **v,
+		     size_t *n)
+{
+	size_t count = s->nskips, i = 0, j = 0, k = 0;
+	int rc = 0;
+
+	*v = NULL;
+	*n = 0;
+	for (size_t e = 0; e < s->n; e++) {
+		count += entry_faulty(&s->v[e]);
+	}
+	if (count == 0) {
+		return 0;
+	}
+	*v = calloc(count, sizeof(**v));
+	if (*v == NULL) {
+		return DZ_ENOMEM;
+	}
+	/* Both lists are sorted by rel: merge them. */
+	while (rc == 0 && (i < s->n || j < s->nskips)) {
+		if (i < s->n && !entry_faulty(&s->v[i])) {
+			i++;
+		} else if (j < s->nskips && (i == s->n ||
+			   strcmp(s->skips[j].rel, s->v[i].rel) < 0)) {
+			rc = problem(NULL, &s->skips[j++], &(*v)[k++]);
+		} else {
+			rc = problem(&s->v[i++], NULL, &(*v)[k++]);
+		}
+	}
+	*n = k;
+	if (rc != 0) {
+		dz_mset_problems_free(*v, k);
+		*v = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void dz_mset_problems_free(struct dz_mset_problem *v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++) {
+		free(v[i].rel);
+		free(v[i].message);
+	}
+	free(v);
 }

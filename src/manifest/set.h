@@ -36,6 +36,13 @@
  *    objects report their own status again.
  *  - A file that is gone (deleted, renamed away, no longer a manifest
  *    name) leaves the set with everything it served.
+ *  - A manifest name that is not read at all (a symlink that loops,
+ *    dangles or leads outside the root) is remembered as skipped, with
+ *    why, until a re-read finds it readable or gone; every apply looks
+ *    at the skipped files again (a symlink changes with its target).
+ *    Its reason is logged when it is new or changes (the scan's own
+ *    diagnostics count as logged when dz_mset_touch_tree hands them to
+ *    the caller).
  * Single-threaded: only the main loop uses a set.
  */
 struct dz_mset;
@@ -61,9 +68,11 @@ int dz_mset_touch(struct dz_mset *s, const char *rel);
 
 /*
  * Mark a whole subtree: every file of the set below prefix ("" for the
- * root) and every manifest file now found there (dz_manifest_list).
- * A missing directory only marks the set's files (they will leave).
- * Listing problems go to diags. 0 or DZ_ENOMEM.
+ * root), every file skipped there, and every manifest file now found
+ * there (dz_manifest_list), skipped symlinks included (the apply sorts
+ * them out). A missing directory only marks the set's files (they will
+ * leave). Listing problems go to diags (the root only; a subtree's are
+ * logged by the apply). 0 or DZ_ENOMEM.
  */
 int dz_mset_touch_tree(struct dz_mset *s, const char *prefix,
 		       struct dz_diags *diags);
@@ -73,7 +82,8 @@ size_t dz_mset_pending(const struct dz_mset *s);
 
 /* What one dz_mset_apply() did. */
 struct dz_mset_stats {
-	size_t files;       /* files re-read (loaded or found gone) */
+	size_t files;       /* files re-read (loaded, or found gone or
+	                     * skipped: then they leave the set) */
 	size_t loaded;      /* of which new versions now served */
 	size_t rejected;    /* of which rejected (last good kept) */
 	size_t removed;     /* of which gone */
@@ -123,3 +133,39 @@ struct dz_mfile *const *dz_mset_files(const struct dz_mset *s, size_t *n);
  * their own problems). Appended to out.
  */
 void dz_mset_collect_changed(const struct dz_mset *s, struct dz_diags *out);
+
+/* Why a file below the root is not served as it is on disk. */
+enum dz_mset_fault {
+	DZ_MSET_LOAD_FAILED, /* its newest version could not be read or
+	                      * parsed, or is over a limit */
+	DZ_MSET_REJECTED,    /* its newest version loaded, but an object of
+	                      * it fails where the served version's did not */
+	DZ_MSET_SKIPPED,     /* not read: a symlink that loops, dangles or
+	                      * leads outside the root */
+};
+
+/* "LoadFailed", "Rejected", "Skipped". Static string. */
+const char *dz_mset_fault_name(enum dz_mset_fault f);
+
+/* One file whose newest version on disk is not served. */
+struct dz_mset_problem {
+	char *rel;               /* malloc'd */
+	enum dz_mset_fault fault;
+	char *message;           /* malloc'd: the first error as
+	                          * "file:line:col: what" ("file: what"
+	                          * without a position), with "(last good
+	                          * version still served)" when one is */
+};
+
+/*
+ * Every file below the root whose newest version is not served, sorted
+ * by rel: files that fail to load (never loaded, or a rejected newer
+ * version), and the skipped ones. A file leaves the list at the apply
+ * that finds it loading, gone or no longer skipped. *v is malloc'd
+ * (dz_mset_problems_free). 0 or DZ_ENOMEM.
+ */
+int dz_mset_problems(const struct dz_mset *s, struct dz_mset_problem **v,
+		     size_t *n);
+
+/* Free what dz_mset_problems returned. NULL is a no-op. */
+void dz_mset_problems_free(struct dz_mset_problem *v, size_t n);

@@ -20,6 +20,7 @@
  */
 struct sobj {
 	const struct dz_object *o;
+	uint64_t id_hash;          /* o's, here to probe without o */
 	uint64_t spec_hash;
 	time_t created, transition;
 	uint32_t generation;
@@ -35,6 +36,11 @@ struct sobj {
 struct dz_status {
 	struct sobj *v;
 	size_t n;
+	/* Files whose newest version is not served (dz_mset_problems),
+	 * sorted by rel, and since when each is so. */
+	struct dz_mset_problem *files;
+	time_t *since;
+	size_t nfiles;
 	uint32_t *index;           /* entry + 1, 0 = empty; mask + 1 slots */
 	size_t mask;
 	const struct dz_snapshot *snap; /* the caller keeps it alive */
@@ -49,6 +55,8 @@ static void table_free(struct dz_status *t)
 {
 	free(t->v);
 	free(t->index);
+	dz_mset_problems_free(t->files, t->nfiles);
+	free(t->since);
 }
 
 void dz_status_free(struct dz_status *st)
@@ -100,10 +108,10 @@ static uint32_t *slot(const struct dz_status *t, const struct dz_object *o,
 {
 	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t *sl = &t->index[i];
-		const struct dz_object *e = *sl ? t->v[*sl - 1].o : NULL;
+		const struct sobj *e = *sl ? &t->v[*sl - 1] : NULL;
 		if (e == NULL || (e->id_hash == h &&
-				  key_cmp3(e->kind, e->ns, e->name, o->kind,
-					   o->ns, o->name) == 0)) {
+				  key_cmp3(e->o->kind, e->o->ns, e->o->name,
+					   o->kind, o->ns, o->name) == 0)) {
 			return sl;
 		}
 	}
@@ -114,6 +122,7 @@ static void note(struct sobj *e, const struct dz_object *o,
 		 const struct sobj *old, time_t now)
 {
 	e->o = o;
+	e->id_hash = o->id_hash;
 	e->spec_hash = dz_object_spec_hash(o);
 	e->ready = o->reason == DZ_REASON_SUCCEEDED;
 	if (old == NULL) {
@@ -138,6 +147,29 @@ static int table_new(struct dz_status *t, size_t total)
 	t->index = calloc(cap, sizeof(*t->index));
 	t->mask = cap - 1;
 	return t->v && t->index ? 0 : DZ_ENOMEM;
+}
+
+/* t's files from set; each keeps the time old had for it. */
+static int files_update(struct dz_status *t, const struct dz_status *old,
+			const struct dz_mset *set, time_t now)
+{
+	size_t j = 0;
+
+	if (dz_mset_problems(set, &t->files, &t->nfiles) != 0 ||
+	    (t->since = calloc(t->nfiles + 1, sizeof(*t->since))) == NULL) {
+		return DZ_ENOMEM;
+	}
+	/* Both sorted by rel: one walk. */
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const char *rel = t->files[i].rel;
+		while (j < old->nfiles && strcmp(old->files[j].rel, rel) < 0) {
+			j++;
+		}
+		t->since[i] = j < old->nfiles &&
+			      strcmp(old->files[j].rel, rel) == 0 ?
+			      old->since[j] : now;
+	}
+	return 0;
 }
 
 int dz_status_update(struct dz_status *st, const struct dz_mset *set,
@@ -168,6 +200,10 @@ int dz_status_update(struct dz_status *st, const struct dz_mset *set,
 			*sl = (uint32_t)++t.n;
 		}
 	}
+	if (files_update(&t, st, set, now) != 0) {
+		table_free(&t);
+		return DZ_ENOMEM;
+	}
 	table_free(st);
 	t.snap = snap;
 	*st = t;
@@ -189,6 +225,40 @@ static void age(time_t secs, char *buf, size_t size)
 		snprintf(buf, size, "%lldh", (long long)secs / 3600);
 	} else {
 		snprintf(buf, size, "%lldd", (long long)secs / 86400);
+	}
+}
+
+/* s on one line: control characters (a quoted value's newline) as
+ * spaces. */
+static void put_line(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		fputc((unsigned char)*s < 0x20 ? ' ' : *s, out);
+	}
+	fputc('\n', out);
+}
+
+/* After the objects: the files not served as they are, when any. */
+static void print_files(const struct dz_status *st, FILE *out)
+{
+	size_t wf = 4, wr = 6;
+
+	if (st->nfiles == 0) {
+		return;
+	}
+	for (size_t i = 0; i < st->nfiles; i++) {
+		const struct dz_mset_problem *p = &st->files[i];
+		size_t r = strlen(dz_mset_fault_name(p->fault));
+		wf = strlen(p->rel) > wf ? strlen(p->rel) : wf;
+		wr = r > wr ? r : wr;
+	}
+	fprintf(out, "\n%-*s   %-5s   %-*s   %s\n", (int)wf, "FILE", "READY",
+		(int)wr, "REASON", "MESSAGE");
+	for (size_t i = 0; i < st->nfiles; i++) {
+		const struct dz_mset_problem *p = &st->files[i];
+		fprintf(out, "%-*s   %-5s   %-*s   ", (int)wf, p->rel, "False",
+			(int)wr, dz_mset_fault_name(p->fault));
+		put_line(out, p->message);
 	}
 }
 
@@ -227,6 +297,7 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 			dz_reason_name(e->o->reason), a);
 	}
 	free(by);
+	print_files(st, out);
 }
 
 /* A string as a JSON (and YAML double-quoted) literal. */
@@ -603,12 +674,56 @@ static void print_json(const struct view *v, FILE *out)
 	fputs("\n  }\n}\n", out);
 }
 
+/* File i of st as a ManifestFile object, in JSON or YAML. */
+static void print_file(const struct dz_status *st, size_t i,
+		       enum dz_status_format fmt, FILE *out)
+{
+	const struct dz_mset_problem *p = &st->files[i];
+	bool json = fmt == DZ_STATUS_JSON;
+	struct tm tm;
+	char when[32];
+
+	gmtime_r(&st->since[i], &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fputs(json ? "{\n  \"apiVersion\": \"" DZ_STATUS_FILE_API "\",\n"
+	      "  \"kind\": \"" DZ_STATUS_FILE_KIND "\",\n"
+	      "  \"metadata\": {\n    \"name\": " :
+	      "apiVersion: " DZ_STATUS_FILE_API "\nkind: " DZ_STATUS_FILE_KIND
+	      "\nmetadata:\n  name: ", out);
+	if (json) {
+		quote(out, p->rel);
+	} else {
+		yaml_str(out, p->rel);
+	}
+	fputs(json ? "\n  },\n  \"status\": {\n    \"conditions\": [\n"
+	      "      {\n        \"type\": \"Ready\",\n"
+	      "        \"status\": \"False\",\n        \"reason\": \"" :
+	      "\nstatus:\n  conditions:\n  - type: Ready\n"
+	      "    status: \"False\"\n    reason: ", out);
+	fputs(dz_mset_fault_name(p->fault), out);
+	fputs(json ? "\",\n        \"message\": " : "\n    message: ", out);
+	quote(out, p->message);
+	fprintf(out, json ? ",\n        \"lastTransitionTime\": \"%s\"\n"
+		"      }\n    ]\n  }\n}\n" :
+		"\n    lastTransitionTime: \"%s\"\n", when);
+}
+
 int dz_status_print_object(const struct dz_status *st, const char *kind,
 			   const char *name, const char *ns,
 			   enum dz_status_format fmt, FILE *out)
 {
 	const struct sobj *found = NULL;
 	struct view v;
+
+	if (strcasecmp(kind, DZ_STATUS_FILE_KIND) == 0) {
+		for (size_t i = 0; i < st->nfiles; i++) {
+			if (strcmp(st->files[i].rel, name) == 0) {
+				print_file(st, i, fmt, out);
+				return 0;
+			}
+		}
+		return -ENOENT;
+	}
 
 	for (size_t i = 0; i < st->n; i++) {
 		const struct sobj *e = &st->v[i];
@@ -650,7 +765,11 @@ void dz_status_print_list(const struct dz_status *st, FILE *out)
 		view_init(&v, st, by[i]);
 		print_json(&v, out);
 		view_free(&v);
-		fputs(i + 1 < st->n ? ",\n" : "\n", out);
+		fputs(i + 1 < st->n + st->nfiles ? ",\n" : "\n", out);
+	}
+	for (size_t i = 0; i < st->nfiles; i++) {
+		print_file(st, i, DZ_STATUS_JSON, out);
+		fputs(i + 1 < st->nfiles ? ",\n" : "\n", out);
 	}
 	fputs("]\n}\n", out);
 	free(by);

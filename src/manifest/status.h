@@ -16,8 +16,17 @@
  * rest (reason, message, zone, source, warnings) is read from the set's
  * objects at print time. Kept in memory: a restart starts at generation
  * 1 again. Main loop only.
+ *
+ * It also keeps, from the same update, the files whose newest version is
+ * not served (dz_mset_problems: failed to load, rejected, skipped) with
+ * since when: they are shown as objects of kind ManifestFile, Ready
+ * False, named by their path relative to the manifest directory.
  */
 struct dz_status;
+
+/* The apiVersion and kind of the files shown with the objects. */
+#define DZ_STATUS_FILE_API "dropzone.io/v1"
+#define DZ_STATUS_FILE_KIND "ManifestFile"
 
 struct dz_status *dz_status_new(void);
 void dz_status_free(struct dz_status *st);
@@ -32,7 +41,10 @@ int dz_status_update(struct dz_status *st, const struct dz_mset *set,
 
 /*
  * kubectl-style table of every object, sorted by kind, namespace, name:
- * KIND NAMESPACE NAME ZONE READY REASON AGE.
+ * KIND NAMESPACE NAME ZONE READY REASON AGE. When a file is not served
+ * as it is on disk, a second table follows after an empty line, sorted
+ * by path: FILE READY REASON MESSAGE (reason LoadFailed, Rejected or
+ * Skipped; message the first error, "file:line:col: what").
  */
 void dz_status_print_table(const struct dz_status *st, FILE *out,
 			   time_t now);
@@ -43,7 +55,8 @@ enum dz_status_format { DZ_STATUS_YAML, DZ_STATUS_JSON };
  * One object as `kubectl get -o yaml|json` prints it: apiVersion, kind,
  * metadata (name, namespace, labels, generation), spec, status. kind is
  * matched without regard to case; ns NULL or "" matches any namespace
- * when the name is unique across them. Returns 0, -ENOENT when there is
+ * when the name is unique across them. Kind ManifestFile: a file of the
+ * second table by its path (apiVersion, kind, metadata.name, status). Returns 0, -ENOENT when there is
  * no such object, or -EEXIST when ns was not given and the name is in
  * several namespaces.
  */
@@ -61,6 +74,7 @@ int dz_status_zone_serial(const struct dz_snapshot *snap, const char *zone,
 /*
  * Every object as one JSON document, the way `kubectl get -o json` prints
  * a list: {"apiVersion": "v1", "kind": "List", "items": [...]}, sorted by
- * kind, namespace, name.
+ * kind, namespace, name; then the files of the second table, as
+ * ManifestFile items, sorted by path.
  */
 void dz_status_print_list(const struct dz_status *st, FILE *out);

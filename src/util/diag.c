@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* diag.c -- diagnostics list and its compiler-style output. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +18,9 @@ static void diags_push(struct dz_diags *d, enum dz_severity sev,
 		       char *msg)
 {
 	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		struct dz_diag *items = realloc(d->items, cap * sizeof(*items));
+		size_t cap = d->cap ? (size_t)d->cap * 2 : 8;
+		struct dz_diag *items = cap <= UINT32_MAX ?
+			realloc(d->items, cap * sizeof(*items)) : NULL;
 		if (items == NULL) {
 			goto out;
 		}

@@ -23,9 +23,9 @@ struct dz_diag {
 /* A growable list; zero-initialise (struct dz_diags d = {0}) to use. */
 struct dz_diags {
 	struct dz_diag *items;
-	size_t n;
-	size_t cap;
-	size_t nerrors;
+	uint32_t n;
+	uint32_t cap;
+	uint32_t nerrors;
 };
 
 /*

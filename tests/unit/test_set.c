@@ -132,12 +132,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
+	char cmd[192];
 
 	(void)state;
 	dz_snapshot_unref(fx.snap);
 	dz_mset_free(fx.set);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx.dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s.out'", fx.dir, fx.dir);
 	assert_int_equal(system(cmd), 0);
 	return 0;
 }
@@ -439,6 +439,148 @@ static void test_set_manifest_names(void **state)
 	}
 }
 
+/* The problem listed for rel, as "Reason: message" (static), or NULL. */
+static const char *problem(const char *rel)
+{
+	static char buf[600];
+	struct dz_mset_problem *v;
+	size_t n;
+	const char *got = NULL;
+
+	assert_int_equal(dz_mset_problems(fx.set, &v, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0) {
+			assert_true(strcmp(v[i - 1].rel, v[i].rel) < 0);
+		}
+		if (strcmp(v[i].rel, rel) == 0) {
+			snprintf(buf, sizeof(buf), "%s: %s",
+				 dz_mset_fault_name(v[i].fault), v[i].message);
+			got = buf;
+		}
+	}
+	dz_mset_problems_free(v, n);
+	return got;
+}
+
+/* Does the problem of rel start with want (and contain also, if any)? */
+static void expect_problem(const char *rel, const char *want,
+			   const char *also)
+{
+	const char *got = problem(rel);
+
+	if (got == NULL || strncmp(got, want, strlen(want)) != 0 ||
+	    (also != NULL && strstr(got, also) == NULL)) {
+		fail_msg("%s: got '%s', want '%s...%s'", rel, got ? got : "",
+			 want, also ? also : "");
+	}
+}
+
+static void link_at(const char *target, const char *rel)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", fx.dir, rel);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static void test_set_problems_load(void **state)
+{
+	(void)state;
+	assert_null(problem("www.yaml"));
+	/* Never good: no last good version. */
+	put("bad.yaml", "apiVersion: [\n");
+	apply();
+	expect_problem("bad.yaml", "LoadFailed: bad.yaml:2:1: yaml syntax",
+		       NULL);
+	assert_null(strstr(problem("bad.yaml"), "last good"));
+	/* Broken twice: still the newest error, still no last good. */
+	put("bad.yaml", "a: [\n\n");
+	apply();
+	expect_problem("bad.yaml", "LoadFailed: bad.yaml:3:1: ", NULL);
+	assert_null(strstr(problem("bad.yaml"), "last good"));
+	/* A good file that fails to load keeps its last good version. */
+	put("www.yaml", "apiVersion: [\n");
+	apply();
+	expect_problem("www.yaml", "LoadFailed: www.yaml:2:1: yaml syntax",
+		       "(last good version still served)");
+	/* One that loads with a bad object: rejected. */
+	put("www.yaml", AREC("www", "192.0.2.300"));
+	apply();
+	expect_problem("www.yaml", "Rejected: www.yaml:", "192.0.2.300");
+	expect_problem("www.yaml", "Rejected: ", "last good version still");
+	/* Fixed or deleted: gone from the list. */
+	put("www.yaml", AREC("www", "192.0.2.2"));
+	del("bad.yaml");
+	apply();
+	assert_null(problem("www.yaml"));
+	assert_null(problem("bad.yaml"));
+	/* Not a regular file (a FIFO): neither read nor listed. */
+	put("fifo.yaml", "");
+	char path[128];
+	snprintf(path, sizeof(path), "%s/fifo.yaml", fx.dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	apply();
+	assert_null(problem("fifo.yaml"));
+}
+
+static void test_set_problems_skipped(void **state)
+{
+	struct dz_diags d = { 0 };
+	char out[80];
+	FILE *f;
+
+	(void)state;
+	/* Seen by an event: a symlink leading outside, a loop. */
+	snprintf(out, sizeof(out), "%s.out", fx.dir);
+	assert_non_null(f = fopen(out, "w"));
+	fputs(AREC("out", "192.0.2.66"), f);
+	fclose(f);
+	link_at(out, "out.yaml");
+	assert_int_equal(dz_mset_touch(fx.set, "out.yaml"), 0);
+	link_at("loop2.yaml", "loop1.yaml");
+	link_at("loop1.yaml", "loop2.yaml");
+	assert_int_equal(dz_mset_touch(fx.set, "loop1.yaml"), 0);
+	apply();
+	assert_int_equal(fx.st.files, 0); /* nothing was read */
+	expect_problem("out.yaml", "Skipped: out.yaml: symlink leads outside "
+		       "the manifest directory, to '", "': not followed");
+	expect_problem("loop1.yaml", "Skipped: loop1.yaml: cannot follow "
+		       "symlink: ", NULL);
+	assert_null(problem("loop2.yaml")); /* not touched yet */
+	/* Seen by a scan: all of them, each reported once, to the caller. */
+	assert_int_equal(dz_mset_touch_tree(fx.set, "", &d), 0);
+	assert_int_equal(d.n, 3);
+	dz_diags_clear(&d);
+	apply();
+	expect_problem("loop2.yaml", "Skipped: loop2.yaml: cannot follow "
+		       "symlink: ", NULL);
+	/* A symlink follows its target: loop1 dangles, then is read once
+	 * loop2 is a file, though only loop2 was touched. */
+	del("loop2.yaml");
+	apply();
+	expect_problem("loop1.yaml", "Skipped: loop1.yaml: cannot follow "
+		       "symlink: No such file", NULL);
+	assert_null(problem("loop2.yaml"));
+	put("loop2.yaml", AREC("loop", "192.0.2.8"));
+	apply();
+	assert_null(problem("loop1.yaml"));
+	assert_true(count_a("loop"));
+	assert_false(count_a("out"));
+	assert_int_equal(dz_mset_count(fx.set), 4);
+	/* A served file replaced by a symlink outside leaves the set. */
+	del("www.yaml");
+	link_at(out, "www.yaml");
+	apply();
+	assert_false(count_a("www"));
+	expect_problem("www.yaml", "Skipped: www.yaml: symlink leads", NULL);
+	/* A skipped file removed leaves the list at the next apply. */
+	del("out.yaml");
+	apply();
+	assert_null(problem("out.yaml"));
+	assert_non_null(problem("www.yaml"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -456,6 +598,8 @@ int main(void)
 		T(test_set_reuses_untouched_zones),
 		T(test_set_broken_twice_across_reuse),
 		T(test_set_manifest_names),
+		T(test_set_problems_load),
+		T(test_set_problems_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

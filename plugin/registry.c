@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* registry.c -- the table of record kinds: built-in, then loaded ones. */
+#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -18,7 +19,6 @@
 static const struct dz_kind *kinds[KINDS_MAX + 1];
 static size_t nkinds;
 static const struct dz_kind *by_type[65536];
-static bool builtins_done;
 
 static int registry_add(const struct dz_kind *k)
 {
@@ -43,12 +43,8 @@ static int registry_add(const struct dz_kind *k)
 	return 0;
 }
 
-static void registry_init(void)
+static void builtins_add(void)
 {
-	if (builtins_done) {
-		return;
-	}
-	builtins_done = true;
 	for (size_t i = 0; dz_kinds_builtin[i] != NULL; i++) {
 		int rc = registry_add(dz_kinds_builtin[i]);
 		if (rc != 0) {
@@ -56,6 +52,18 @@ static void registry_init(void)
 				 dz_kinds_builtin[i]->name, dz_strerror(rc));
 		}
 	}
+}
+
+/*
+ * The built-in kinds, registered once. Files are loaded on several
+ * threads at once (load.c), and their first lookups race here: a plain
+ * flag let a thread see "done" before the kinds were in.
+ */
+static void registry_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, builtins_add);
 }
 
 const struct dz_kind *dz_kind_lookup_name(const char *kind)

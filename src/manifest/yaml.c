@@ -623,6 +623,14 @@ int dz_yaml_parse_buffer(const char *buf, size_t len, const char *display,
 		     limits->max_file_bytes);
 		goto out;
 	}
+	if (dz_yaml_fast_enabled) {
+		p.rc = dz_yaml_fast_parse(buf, len, limits, arena, docs,
+					  ndocs);
+		if (p.rc != DZ_EAGAIN) {
+			goto out;
+		}
+		p.rc = 0;
+	}
 	p.stack = calloc((size_t)limits->max_depth + 1, sizeof(*p.stack));
 	if (p.stack == NULL) {
 		p.rc = DZ_ENOMEM;

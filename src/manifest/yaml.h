@@ -87,3 +87,22 @@ int dz_yaml_parse_buffer(const char *buf, size_t len, const char *display,
 			 const struct dz_yaml_limits *limits,
 			 struct dz_arena *arena, struct dz_ydoc **docs,
 			 size_t *ndocs, struct dz_diags *diags);
+
+/*
+ * The fast path of dz_yaml_parse_buffer() (yfast.c): a parser for the
+ * plain block YAML that Kubernetes tools write (block maps with plain
+ * keys, block and indentless sequences, one-line plain and quoted
+ * scalars, comments, "---" and "..."). Returns 0 with exactly the
+ * documents that the libyaml path would return, DZ_EAGAIN when the input
+ * is outside that subset or the libyaml path would warn or fail (nothing
+ * usable in docs; the caller parses with libyaml), or DZ_ENOMEM. Writes
+ * no diagnostics. A declined attempt may leave allocations in arena.
+ */
+int dz_yaml_fast_parse(const char *buf, size_t len,
+		       const struct dz_yaml_limits *lim,
+		       struct dz_arena *arena, struct dz_ydoc **docs,
+		       size_t *ndocs);
+
+/* Whether dz_yaml_parse_buffer() tries dz_yaml_fast_parse() first
+ * (default true; tests turn it off to compare with libyaml). */
+extern bool dz_yaml_fast_enabled;

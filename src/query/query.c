@@ -77,6 +77,7 @@ enum {
 #define SEEN_MAX 256     /* nodes already in the additional section */
 #define PTR_MAX 0x3fff   /* largest offset a pointer can hold */
 #define CHAIN_MAX 16     /* CNAMEs followed after the first */
+#define POOL_MAX 2048    /* lower-case copies of rdata names written */
 
 /* Header flag bits, byte 2 and byte 3. */
 #define F2_QR 0x80
@@ -100,8 +101,10 @@ struct dz_query_ctx {
 	unsigned flags;        /* DZ_QUERY_* */
 	size_t qend;           /* request offset after the question */
 	uint16_t qtype, qclass;
-	uint8_t qname[DZ_DNAME_MAX]; /* lower case */
+	struct dz_lname qn;    /* the question's name, lower case */
 	size_t qname_len;
+	uint16_t zone_ptr;     /* where the zone's origin is in the question,
+				* as a compression target; 0: not there */
 	bool edns, do_bit, tsig, rotated, wild;
 	bool nsid;             /* NSID asked for and configured */
 	uint64_t start_ns;
@@ -113,10 +116,15 @@ struct dz_query_ctx {
 	uint8_t flags2;        /* header byte 2 of the response */
 	size_t ncmp;
 	uint16_t cmp[CMP_MAX]; /* response offsets of labels written */
+	uint8_t cmp_len[CMP_MAX]; /* length of the name from there on */
+	const uint8_t *cmp_src[CMP_MAX]; /* that name in lower case, or NULL */
+	size_t npool;
+	uint8_t pool[POOL_MAX + 8]; /* for cmp_src; + room for word writes */
 	size_t nseen;
 	const struct dz_node *seen[SEEN_MAX];
-	uint8_t tname[DZ_DNAME_MAX]; /* scratch: lower-cased target */
-	uint8_t wname[DZ_DNAME_MAX]; /* scratch: "*." + closest encloser */
+	struct dz_lname tn;    /* scratch: an additional section target */
+	struct dz_lname cn;    /* scratch: a CNAME target being followed */
+	uint8_t wname[DZ_DNAME_MAX + 2]; /* scratch: "*." + closest encloser */
 	uint8_t chain[CHAIN_MAX][DZ_DNAME_MAX]; /* CNAME targets followed */
 	uint8_t chain_len[CHAIN_MAX];
 };
@@ -273,12 +281,11 @@ static bool parse_question(struct dz_query_ctx *q)
 	if (dz_wire_get_u16(q->req + 4) != 1) {
 		return false;
 	}
-	n = dz_dname_check(q->req + HDR_LEN, q->req + q->reqlen);
+	/* one pass: checked, lower-cased, every suffix hashed */
+	n = dz_lname_parse(&q->qn, q->req + HDR_LEN, q->req + q->reqlen);
 	if (n == 0 || q->reqlen - HDR_LEN - n < 4) {
 		return false;
 	}
-	memcpy(q->qname, q->req + HDR_LEN, n);
-	dz_dname_tolower(q->qname);
 	q->qname_len = n;
 	q->qtype = dz_wire_get_u16(q->req + HDR_LEN + n);
 	q->qclass = dz_wire_get_u16(q->req + HDR_LEN + n + 2);
@@ -288,12 +295,22 @@ static bool parse_question(struct dz_query_ctx *q)
 
 /* ---- Response writing ------------------------------------------------ */
 
-/* Among the first n entries: those of names written completely. */
+/*
+ * Among the first n entries (those of names written completely), the
+ * first whose name is s (lower-cased: ls, or NULL) of length slen. Both
+ * lower-case: compared a word at a time; else octet by octet.
+ */
 static bool cmp_find(const struct dz_query_ctx *q, size_t n,
-		     const uint8_t *s, uint16_t *off)
+		     const uint8_t *s, const uint8_t *ls, size_t slen,
+		     uint16_t *off)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (q->w.buf[q->cmp[i]] == s[0] &&
+		if (q->cmp_len[i] != slen) {
+			continue;
+		}
+		if (ls != NULL && q->cmp_src[i] != NULL ?
+		    dz_bytes_eq(q->cmp_src[i], ls, slen) :
+		    q->w.buf[q->cmp[i]] == s[0] &&
 		    dz_wire_name_eq(q->w.buf, q->cmp[i], s)) {
 			*off = q->cmp[i];
 			return true;
@@ -302,27 +319,68 @@ static bool cmp_find(const struct dz_query_ctx *q, size_t n,
 	return false;
 }
 
+/* A compression target at the current position: a name of len left. */
+static inline void cmp_add(struct dz_query_ctx *q, size_t len,
+			   const uint8_t *ls)
+{
+	if (!q->w.err && q->w.pos <= PTR_MAX && q->ncmp < CMP_MAX) {
+		q->cmp_len[q->ncmp] = (uint8_t)len;
+		q->cmp_src[q->ncmp] = ls;
+		q->cmp[q->ncmp++] = (uint16_t)q->w.pos;
+	}
+}
+
+/* A lower-case copy of a valid name in the pool; NULL when it is full. */
+static const uint8_t *pool_lower(struct dz_query_ctx *q, const uint8_t *name,
+				 size_t len)
+{
+	uint8_t *d = q->pool + q->npool;
+
+	if (POOL_MAX - q->npool < len) {
+		return NULL;
+	}
+	memcpy(d, name, len);
+	dz_lower_name8(d, len);
+	q->npool += len;
+	return d;
+}
+
 /*
- * Write a name; with compress, against the suffixes already written (and
- * its own labels become targets for later names).
+ * Write a name, compressed against the suffixes already written (and
+ * its own labels become targets for later names). lname is the name in
+ * lower case (the name itself when it is), NULL to make one. The
+ * question's name and its zone's origin need no search: the question's
+ * labels are the first targets, so the search would find them first.
  */
 static void put_name(struct dz_query_ctx *q, const uint8_t *name,
-		     bool compress)
+		     const uint8_t *lname)
 {
 	struct dz_wire *w = &q->w;
 	size_t base = q->ncmp; /* not the labels of this name: unfinished */
+	size_t len;
 	uint16_t off;
 
+	if (name == q->qn.name && q->qn.labels > 0) {
+		dz_wire_put_u16(w, 0xc000 | HDR_LEN);
+		return;
+	}
+	if (q->zone_ptr != 0 && name == q->zone->origin) {
+		dz_wire_put_u16(w, (uint16_t)(0xc000 | q->zone_ptr));
+		return;
+	}
+	len = dz_dname_len(name);
+	if (lname == NULL) {
+		lname = pool_lower(q, name, len);
+	}
 	for (const uint8_t *p = name; *p != 0; p += *p + 1) {
-		if (compress && cmp_find(q, base, p, &off)) {
+		const uint8_t *lp = lname ? lname + (p - name) : NULL;
+		if (cmp_find(q, base, p, lp, len, &off)) {
 			dz_wire_put_u16(w, (uint16_t)(0xc000 | off));
 			return;
 		}
-		if (compress && !w->err && w->pos <= PTR_MAX &&
-		    q->ncmp < CMP_MAX) {
-			q->cmp[q->ncmp++] = (uint16_t)w->pos;
-		}
+		cmp_add(q, len, lp);
 		dz_wire_put_bytes(w, p, (size_t)*p + 1);
+		len -= (size_t)*p + 1;
 	}
 	dz_wire_put_u8(w, 0);
 }
@@ -344,13 +402,13 @@ static void put_rdata(struct dz_query_ctx *q, const struct dz_rrset *rs,
 		b = a ? dz_dname_check(rd + a, end) : 0;
 	}
 	if (b != 0) {
-		put_name(q, rd, true);
-		put_name(q, rd + a, true);
+		put_name(q, rd, NULL);
+		put_name(q, rd + a, NULL);
 		dz_wire_put_bytes(w, rd + a + b, rdlen - a - b);
 	} else if ((rs->flags & cn) == cn && rs->name_offset < rdlen &&
 		   (a = dz_dname_check(rd + rs->name_offset, end)) != 0) {
 		dz_wire_put_bytes(w, rd, rs->name_offset);
-		put_name(q, rd + rs->name_offset, true);
+		put_name(q, rd + rs->name_offset, NULL);
 		b = rs->name_offset + a;
 		dz_wire_put_bytes(w, rd + b, rdlen - b);
 	} else {
@@ -361,13 +419,36 @@ static void put_rdata(struct dz_query_ctx *q, const struct dz_rrset *rs,
 	}
 }
 
+/* Rdata without names to compress: stored as it goes out, rdlength first. */
+static inline bool plain_rdata(const struct dz_rrset *rs)
+{
+	const uint32_t cn = DZ_KIND_F_NAME | DZ_KIND_F_COMPRESS;
+
+	return !(rs->flags & DZ_RRSET_F_SOA) && (rs->flags & cn) != cn;
+}
+
 static void put_rr(struct dz_query_ctx *q, const uint8_t *owner,
 		   const struct dz_rrset *rs, uint32_t ttl, const uint8_t *rr)
 {
-	put_name(q, owner, true);
-	dz_wire_put_u16(&q->w, rs->type);
-	dz_wire_put_u16(&q->w, C_IN);
-	dz_wire_put_u32(&q->w, ttl);
+	struct dz_wire *w = &q->w;
+	size_t n = (size_t)dz_wire_get_u16(rr) + 2;
+	uint8_t *p;
+
+	put_name(q, owner, owner); /* owners are lower case */
+	if (!dz_wire_reserve(w, 8 + (plain_rdata(rs) ? n : 0))) {
+		return;
+	}
+	p = w->buf + w->pos;
+	dz_wire_set_u16(p, rs->type);
+	dz_wire_set_u16(p + 2, C_IN);
+	dz_wire_set_u16(p + 4, (uint16_t)(ttl >> 16));
+	dz_wire_set_u16(p + 6, (uint16_t)ttl);
+	if (plain_rdata(rs)) {
+		memcpy(p + 8, rr, n);
+		w->pos += 8 + n;
+		return;
+	}
+	w->pos += 8;
 	put_rdata(q, rs, rr);
 }
 
@@ -440,22 +521,22 @@ static bool seen(struct dz_query_ctx *q, const struct dz_node *n)
 /* A and AAAA of the names rs points to, when they are nodes of ours. */
 static void additional(struct dz_query_ctx *q, const struct dz_rrset *rs)
 {
+	struct dz_lname *t = &q->tn;
+
 	for (uint16_t i = 0; i < rs->count; i++) {
 		const uint8_t *rd = rs->rr[i] + 2;
 		uint16_t rdlen = dz_wire_get_u16(rs->rr[i]);
-		if (rs->name_offset >= rdlen) {
+		unsigned at;
+		if (rs->name_offset >= rdlen ||
+		    dz_lname_parse(t, rd + rs->name_offset, rd + rdlen) == 0) {
 			continue;
 		}
-		size_t n = dz_dname_check(rd + rs->name_offset, rd + rdlen);
-		if (n == 0) {
-			continue;
-		}
-		memcpy(q->tname, rd + rs->name_offset, n);
-		dz_dname_tolower(q->tname);
-		const struct dz_zone *z = dz_snapshot_find_zone(q->snap,
-								q->tname, n);
-		const struct dz_node *node = z ? dz_zone_lookup(z, q->tname,
-								 n) : NULL;
+		const struct dz_zone *z = dz_snapshot_find_zone_ln(q->snap, t,
+								   &at);
+		const struct dz_node *node = z ? dz_zone_find(z, t->name,
+							       t->len,
+							       t->hash[0]) :
+					     NULL;
 		if (node == NULL || seen(q, node)) {
 			continue;
 		}
@@ -537,35 +618,56 @@ static int answer_node(struct dz_query_ctx *q, const struct dz_node *n,
 	return RC_NOERROR;
 }
 
-/* The deepest node above a name that is not one (the apex at worst). */
-static const struct dz_node *encloser(const struct dz_zone *z,
-				      const uint8_t *name, size_t len)
+/* The label index in ln of z's origin (z holds the name). */
+static inline unsigned zone_at(const struct dz_zone *z,
+			       const struct dz_lname *ln)
 {
-	const struct dz_node *n = NULL;
-
-	while (n == NULL && name[0] != 0) {
-		len -= (size_t)name[0] + 1;
-		name += name[0] + 1;
-		n = dz_zone_lookup(z, name, len);
-	}
-	return n != NULL ? n : z->apex;
+	return (unsigned)ln->labels - z->origin_labels;
 }
 
-/* The highest zone cut at or above n, a cut or a node below one. */
+/* The node of ln's suffix i (at or below z's origin), or NULL. */
+static inline const struct dz_node *suffix_node(const struct dz_zone *z,
+						const struct dz_lname *ln,
+						unsigned i)
+{
+	return dz_zone_find(z, ln->name + ln->off[i], ln->len - ln->off[i],
+			    ln->hash[i]);
+}
+
+/*
+ * The deepest node above a name that is not one (the apex at worst);
+ * *at gets its suffix index.
+ */
+static const struct dz_node *encloser(const struct dz_zone *z,
+				      const struct dz_lname *ln,
+				      unsigned *at)
+{
+	unsigned top = zone_at(z, ln);
+
+	for (unsigned i = 1; i < top; i++) {
+		const struct dz_node *n = suffix_node(z, ln, i);
+		if (n != NULL) {
+			*at = i;
+			return n;
+		}
+	}
+	*at = top;
+	return z->apex;
+}
+
+/* The highest zone cut at or above n, suffix i of ln: a cut or below one. */
 static const struct dz_node *top_cut(const struct dz_zone *z,
+				     const struct dz_lname *ln, unsigned i,
 				     const struct dz_node *n)
 {
 	const struct dz_node *cut = NULL;
-	const uint8_t *p = n->name;
-	size_t len = n->name_len;
+	unsigned top = zone_at(z, ln);
 
-	while (n != NULL && !(n->flags & DZ_NODE_F_APEX)) {
+	while (n != NULL && i < top) {
 		if (n->flags & DZ_NODE_F_DELEG) {
 			cut = n;
 		}
-		len -= (size_t)p[0] + 1;
-		p += p[0] + 1;
-		n = dz_zone_lookup(z, p, len);
+		n = suffix_node(z, ln, ++i);
 	}
 	return cut;
 }
@@ -581,19 +683,20 @@ struct found {
  * Nodes at and below cuts are marked, so the usual answer costs one
  * lookup; the walks run only for names that are not nodes or are cut off.
  */
-static void find(struct dz_query_ctx *q, const uint8_t *name, size_t len,
+static void find(struct dz_query_ctx *q, const struct dz_lname *ln,
 		 struct found *f)
 {
 	const struct dz_zone *z = q->zone;
-	const struct dz_node *n = dz_zone_lookup(z, name, len);
+	const struct dz_node *n = suffix_node(z, ln, 0);
+	unsigned at = 0;
 
 	f->node = n;
 	f->cut = NULL;
 	if (n == NULL) {
-		n = encloser(z, name, len);
+		n = encloser(z, ln, &at);
 	}
 	if (n->flags & (DZ_NODE_F_DELEG | DZ_NODE_F_OCCLUDED)) {
-		f->cut = top_cut(z, n);
+		f->cut = top_cut(z, ln, at, n);
 		/* DS at the cut belongs to the parent side: us */
 		if (f->cut == f->node && q->qtype == T_DS) {
 			f->cut = NULL;
@@ -604,7 +707,8 @@ static void find(struct dz_query_ctx *q, const uint8_t *name, size_t len,
 		q->wname[0] = 1;
 		q->wname[1] = '*';
 		memcpy(q->wname + 2, n->name, n->name_len);
-		f->node = dz_zone_lookup(z, q->wname, (size_t)n->name_len + 2);
+		f->node = dz_zone_find(z, q->wname, (size_t)n->name_len + 2,
+				       dz_label_hash(ln->hash[at], q->wname));
 		q->wild = f->node != NULL;
 		/* "*" with NS (RFC 4592 4.2, undefined): a referral to it */
 		if (f->node != NULL && (f->node->flags & DZ_NODE_F_DELEG)) {
@@ -619,34 +723,33 @@ static void find(struct dz_query_ctx *q, const uint8_t *name, size_t len,
  * answered (a loop), or the chain is CHAIN_MAX long.
  */
 static bool next_target(struct dz_query_ctx *q, const struct dz_rrset *rs,
-			unsigned step, const uint8_t **name, size_t *len)
+			unsigned step, const uint8_t **name)
 {
 	const uint8_t *rd = rs->rr[0] + 2;
 	uint16_t rdlen = dz_wire_get_u16(rs->rr[0]);
-	uint8_t *t = q->chain[step];
+	const struct dz_lname *t = &q->cn;
 	size_t n;
 
 	if (step >= CHAIN_MAX || rs->name_offset >= rdlen) {
 		return false;
 	}
-	n = dz_dname_check(rd + rs->name_offset, rd + rdlen);
+	n = dz_lname_parse(&q->cn, rd + rs->name_offset, rd + rdlen);
 	if (n == 0) {
 		return false;
 	}
-	memcpy(t, rd + rs->name_offset, n);
-	dz_dname_tolower(t);
-	if (!dz_dname_is_subdomain(t, q->zone->origin) ||
-	    (n == q->qname_len && memcmp(t, q->qname, n) == 0)) {
+	if (!dz_dname_is_subdomain(t->name, q->zone->origin) ||
+	    (n == q->qname_len && memcmp(t->name, q->qn.name, n) == 0)) {
 		return false;
 	}
 	for (unsigned i = 0; i < step; i++) {
-		if (q->chain_len[i] == n && memcmp(q->chain[i], t, n) == 0) {
+		if (q->chain_len[i] == n &&
+		    memcmp(q->chain[i], t->name, n) == 0) {
 			return false;
 		}
 	}
+	memcpy(q->chain[step], t->name, n);
 	q->chain_len[step] = (uint8_t)n;
-	*name = t;
-	*len = n;
+	*name = q->chain[step];
 	return true;
 }
 
@@ -656,13 +759,13 @@ static bool next_target(struct dz_query_ctx *q, const struct dz_rrset *rs,
  */
 static int lookup(struct dz_query_ctx *q)
 {
-	const uint8_t *name = q->qname;
-	size_t len = q->qname_len;
+	const struct dz_lname *ln = &q->qn;
+	const uint8_t *name = q->qn.name;
 	const struct dz_rrset *cname;
 	struct found f;
 
 	for (unsigned step = 0;; step++) {
-		find(q, name, len, &f);
+		find(q, ln, &f);
 		if (f.cut != NULL) {
 			return referral(q, f.cut);
 		}
@@ -670,10 +773,10 @@ static int lookup(struct dz_query_ctx *q)
 			return negative(q, RC_NXDOMAIN);
 		}
 		int rc = answer_node(q, f.node, name, &cname);
-		if (cname == NULL ||
-		    !next_target(q, cname, step, &name, &len)) {
+		if (cname == NULL || !next_target(q, cname, step, &name)) {
 			return rc;
 		}
+		ln = &q->cn;
 	}
 }
 
@@ -687,11 +790,11 @@ static const struct dz_zone *ds_zone(const struct dz_query_ctx *q,
 	const struct dz_zone *p;
 
 	if (q->qtype != T_DS || q->qname_len != z->origin_len ||
-	    q->qname[0] == 0) {
+	    q->qn.labels == 0) {
 		return z;
 	}
-	p = dz_snapshot_find_zone(q->snap, q->qname + q->qname[0] + 1,
-				  q->qname_len - q->qname[0] - 1);
+	p = dz_snapshot_find_zone(q->snap, q->qn.name + q->qn.off[1],
+				  q->qname_len - q->qn.off[1]);
 	return p != NULL ? p : z;
 }
 
@@ -776,16 +879,26 @@ static size_t answer(struct dz_query_ctx *q)
 	size_t limit = size_limit(q);
 	int rcode;
 
-	q->zone = q->snap ? dz_snapshot_find_zone(q->snap, q->qname,
-						  q->qname_len) : NULL;
-	if (q->zone == NULL) {
+	const struct dz_zone *z;
+	unsigned at = 0;
+
+	z = dz_snapshot_find_zone_ln(q->snap, &q->qn, &at);
+	if (z == NULL) {
 		return reply(q, RC_REFUSED, true, q->edns);
 	}
-	q->zone = ds_zone(q, q->zone);
+	q->zone = ds_zone(q, z);
 	q->w.cap = limit - opt_room(q);
 	/* the question's labels are the first compression targets */
-	put_name(q, q->req + HDR_LEN, true);
-	dz_wire_put_bytes(&q->w, q->req + q->qend - 4, 4);
+	for (unsigned i = 0; i < q->qn.labels; i++) {
+		q->cmp[i] = (uint16_t)(HDR_LEN + q->qn.off[i]);
+		q->cmp_len[i] = (uint8_t)(q->qn.len - q->qn.off[i]);
+		q->cmp_src[i] = q->qn.name + q->qn.off[i];
+	}
+	q->ncmp = q->qn.labels;
+	if (q->zone == z && at < q->qn.labels) {
+		q->zone_ptr = (uint16_t)(HDR_LEN + q->qn.off[at]);
+	}
+	dz_wire_put_bytes(&q->w, q->req + HDR_LEN, q->qend - HDR_LEN);
 	q->flags2 |= F2_AA;
 	rcode = lookup(q);
 	if (q->rotated) {
@@ -813,7 +926,7 @@ static const uint8_t *chaos_text(const struct dz_query_ctx *q, size_t *len)
 	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (q->qname_len != names[i].len ||
-		    memcmp(q->qname, names[i].name, names[i].len) != 0) {
+		    memcmp(q->qn.name, names[i].name, names[i].len) != 0) {
 			continue;
 		}
 		*len = names[i].version ? q->ident.version_len :
@@ -878,6 +991,7 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	q->flags = flags;
 	q->qend = HDR_LEN;
 	q->qname_len = 0;
+	q->zone_ptr = 0;
 	q->edns = q->do_bit = q->tsig = q->rotated = q->wild = false;
 	q->nsid = false;
 	/* Sampled: a clock read costs about as much as a small answer. */
@@ -888,6 +1002,7 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	q->edns_payload = 0;
 	q->an = q->ns = q->ar = 0;
 	q->ncmp = 0;
+	q->npool = 0;
 	q->nseen = 0;
 	q->flags2 = F2_QR | (req[2] & (F2_OPCODE | F2_RD));
 	dz_wire_init(&q->w, resp, DZ_MSG_MAX);
@@ -943,7 +1058,7 @@ void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info)
 		return;
 	}
 	info->zone = q->zone;
-	info->qname = q->qname_len > 0 ? q->qname : NULL;
+	info->qname = q->qname_len > 0 ? q->qn.name : NULL;
 	info->qname_len = q->qname_len;
 	info->qtype = q->qtype;
 	info->qclass = q->qclass;

@@ -19,6 +19,7 @@ enum {
 	DZ_ENOENT = -1008,   /* not found */
 	DZ_EABI = -1009,     /* plugin ABI mismatch */
 	DZ_EFORMERR = -1010, /* malformed DNS message */
+	DZ_EAGAIN = -1011,   /* not handled here: use the general path */
 };
 
 /* Text for a status code (static string, never NULL). Hot-path safe. */

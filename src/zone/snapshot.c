@@ -11,12 +11,18 @@
 #include "zone/snapshot.h"
 #include "zone/zone-internal.h"
 
+/* The origin's hash as a tag, so a probe rarely reads a zone. */
+struct zslot {
+	uint32_t hash;
+	const struct dz_zone *zone;
+};
+
 struct dz_snapshot {
 	atomic_uint refs;
 	uint64_t generation;
 	struct dz_zone **zones;     /* canonical order of origins */
 	size_t nzones, cap;
-	const struct dz_zone **table; /* by origin hash, linear probing */
+	struct zslot *table;        /* by origin hash, linear probing */
 	size_t mask;
 	unsigned min_labels, max_labels; /* of the origins, to skip probes */
 };
@@ -38,21 +44,22 @@ struct dz_snapshot *dz_snapshot_new(void)
 	return s;
 }
 
-static void table_put(const struct dz_zone **t, size_t mask,
-		      const struct dz_zone *z)
+static void table_put(struct zslot *t, size_t mask, const struct dz_zone *z)
 {
-	size_t i = dz_name_hash(z->origin, z->origin_len) & mask;
+	uint32_t h = dz_name_hash(z->origin, z->origin_len);
+	size_t i = h & mask;
 
-	while (t[i] != NULL) {
+	while (t[i].zone != NULL) {
 		i = (i + 1) & mask;
 	}
-	t[i] = z;
+	t[i].hash = h;
+	t[i].zone = z;
 }
 
 static int table_grow(struct dz_snapshot *s)
 {
 	size_t mask = (s->mask + 1) * 2 - 1;
-	const struct dz_zone **t = calloc(mask + 1, sizeof(*t));
+	struct zslot *t = calloc(mask + 1, sizeof(*t));
 
 	if (t == NULL) {
 		return DZ_ENOMEM;
@@ -67,18 +74,17 @@ static int table_grow(struct dz_snapshot *s)
 }
 
 static const struct dz_zone *probe(const struct dz_snapshot *s,
-				   const uint8_t *lname, size_t len)
+				   const uint8_t *lname, size_t len,
+				   uint32_t h)
 {
-	uint32_t h = dz_name_hash(lname, len);
-
 	for (size_t i = h & s->mask;; i = (i + 1) & s->mask) {
-		const struct dz_zone *z = s->table[i];
-		if (z == NULL) {
+		const struct zslot *t = &s->table[i];
+		if (t->zone == NULL) {
 			return NULL;
 		}
-		if (z->origin_len == len &&
-		    memcmp(z->origin, lname, len) == 0) {
-			return z;
+		if (t->hash == h && t->zone->origin_len == len &&
+		    dz_bytes_eq(t->zone->origin, lname, len)) {
+			return t->zone;
 		}
 	}
 }
@@ -87,7 +93,8 @@ int dz_snapshot_add_zone(struct dz_snapshot *s, struct dz_zone *z)
 {
 	size_t at = 0;
 
-	if (probe(s, z->origin, z->origin_len) != NULL) {
+	if (probe(s, z->origin, z->origin_len,
+		  dz_name_hash(z->origin, z->origin_len)) != NULL) {
 		return DZ_EEXIST;
 	}
 	if ((s->nzones + 1) * 2 > s->mask + 1 && table_grow(s) != 0) {
@@ -156,33 +163,43 @@ uint64_t dz_snapshot_generation(const struct dz_snapshot *s)
 	return s->generation;
 }
 
+const struct dz_zone *dz_snapshot_find_zone_ln(const struct dz_snapshot *s,
+					       const struct dz_lname *ln,
+					       unsigned *at)
+{
+	unsigned i = 0, last;
+
+	if (s == NULL || s->nzones == 0 || ln->labels < s->min_labels) {
+		return NULL;
+	}
+	/* skip labels that no origin is long enough to need */
+	if (ln->labels > s->max_labels) {
+		i = ln->labels - s->max_labels;
+	}
+	last = ln->labels - s->min_labels;
+	for (; i <= last; i++) {
+		const struct dz_zone *z = probe(s, ln->name + ln->off[i],
+						ln->len - ln->off[i],
+						ln->hash[i]);
+		if (z != NULL) {
+			*at = i;
+			return z;
+		}
+	}
+	return NULL;
+}
+
 const struct dz_zone *dz_snapshot_find_zone(const struct dz_snapshot *s,
 					    const uint8_t *lname, size_t len)
 {
-	unsigned labels;
+	struct dz_lname ln;
+	unsigned at;
 
-	if (s == NULL || s->nzones == 0) {
+	if (s == NULL || s->nzones == 0 ||
+	    dz_lname_parse(&ln, lname, lname + len) != len) {
 		return NULL;
 	}
-	labels = dz_dname_labels(lname);
-	/* strip labels that no origin is long enough to need */
-	while (labels > s->max_labels) {
-		len -= (size_t)lname[0] + 1;
-		lname += lname[0] + 1;
-		labels--;
-	}
-	for (;;) {
-		const struct dz_zone *z = probe(s, lname, len);
-		if (z != NULL) {
-			return z;
-		}
-		if (labels <= s->min_labels) {
-			return NULL;
-		}
-		len -= (size_t)lname[0] + 1;
-		lname += lname[0] + 1;
-		labels--;
-	}
+	return dz_snapshot_find_zone_ln(s, &ln, &at);
 }
 
 /* ---- publication ----------------------------------------------------- */

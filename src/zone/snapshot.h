@@ -38,6 +38,17 @@ uint64_t dz_snapshot_generation(const struct dz_snapshot *s);
 const struct dz_zone *dz_snapshot_find_zone(const struct dz_snapshot *s,
 					    const uint8_t *lname, size_t len);
 
+struct dz_lname; /* zone-internal.h */
+
+/*
+ * The same for a name dz_lname_parse() prepared: its suffix hashes serve
+ * the probes. *at gets the label index of the zone's origin in the name.
+ * Hot-path safe.
+ */
+const struct dz_zone *dz_snapshot_find_zone_ln(const struct dz_snapshot *s,
+					       const struct dz_lname *ln,
+					       unsigned *at);
+
 /* ---- Publication (RCU, liburcu-memb) ----------------------------------
 
  * Workers call dz_snapshot_reader_register() once per thread, and bracket

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/arena.h"
+#include "util/dname.h"
 #include "zone/zone.h"
 
 /*
@@ -48,14 +51,30 @@ enum {
 	DZ_ZONE_F_WILD = 1 << 1,     /* some node has DZ_NODE_F_WILDCARD */
 };
 
+/*
+ * One cache line per node: a probe that matches its hash tag reads the
+ * node and, for names up to DZ_NODE_REL octets above the origin, nothing
+ * else to confirm the match (the origin part is the same for every name
+ * in the zone).
+ */
+#define DZ_NODE_REL 38
+
 struct dz_node {
 	const uint8_t *name;  /* lower-case wire form */
-	uint8_t name_len;
-	uint8_t labels;
+	const struct dz_rrset *rrsets; /* sorted by type */
+	uint32_t hash;        /* dz_name_hash(name, name_len) */
 	uint16_t flags;       /* DZ_NODE_F_* */
 	uint16_t nrrsets;
-	uint32_t hash;        /* dz_name_hash(name, name_len) */
-	const struct dz_rrset *rrsets; /* sorted by type */
+	uint8_t name_len;
+	uint8_t labels;
+	/* name's first name_len - origin_len octets when they fit */
+	uint8_t rel[DZ_NODE_REL];
+};
+
+/* A slot of the name index: the hash as a tag, node index + 1 (0: empty). */
+struct dz_slot {
+	uint32_t hash;
+	uint32_t node;
 };
 
 struct dz_zone {
@@ -72,17 +91,189 @@ struct dz_zone {
 	size_t nrr;
 	size_t nnodes;
 	uint32_t mask;         /* table size - 1 (power of two) */
-	const struct dz_node **table; /* open addressing, linear probing */
+	const struct dz_slot *table; /* open addressing, linear probing */
+	const struct dz_node *nodes; /* nnodes, 64-octet aligned */
 	const struct dz_node **sorted; /* nnodes, canonical order */
 	uint64_t fingerprint;  /* what it was built from (build.c) */
 };
 
-/* FNV-1a over a lower-case wire name. Hot-path safe. */
-static inline uint32_t dz_name_hash(const uint8_t *lname, size_t len)
+/*
+ * Name hashes fold the labels from the root down, so one pass over a
+ * name yields the hash of every suffix (its zone's origin, the closest
+ * encloser) at once: each label's octets, eight at a time, multiplied
+ * into its parent's hash.
+ */
+#define DZ_HASH_ROOT 2166136261u
+
+/* ASCII lower case of eight octets at once (octets >= 0x80 kept). */
+static inline uint64_t dz_lower8(uint64_t w)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++) {
-		h = (h ^ lname[i]) * 16777619u;
+	const uint64_t hi = 0x8080808080808080ull;
+	uint64_t h7 = w & ~hi;
+	uint64_t ge_a = h7 + 0x3f3f3f3f3f3f3f3full; /* >= 'A' */
+	uint64_t gt_z = h7 + 0x2525252525252525ull; /* > 'Z' */
+
+	return w | ((ge_a & ~gt_z & ~w & hi) >> 2);
+}
+
+/*
+ * Lower-case len octets of a wire name in place, eight at a time (its
+ * length octets, <= 63, are below 'A'): 7 octets past the end must be
+ * writable.
+ */
+static inline void dz_lower_name8(uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		w = dz_lower8(w);
+		memcpy(p + i, &w, 8);
 	}
-	return h;
+}
+
+/*
+ * Hash of a label (length octet first, lower case) under its parent's.
+ * Reads the label in words of eight: 7 octets past its end must be
+ * readable (they do not count).
+ */
+static inline uint32_t dz_label_hash8(uint32_t parent, const uint8_t *label)
+{
+	unsigned l = label[0];
+	uint64_t h = ((uint64_t)parent << 8 | l) * 0x9e3779b97f4a7c15ull;
+
+	for (unsigned i = 0; i < l; i += 8) {
+		uint64_t w;
+		memcpy(&w, label + 1 + i, 8);
+		if (l - i < 8) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			w &= ~0ull >> (8 * (8 - (l - i)));
+#else
+			w &= ~0ull << (8 * (8 - (l - i)));
+#endif
+		}
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 32;
+	}
+	h *= 0xff51afd7ed558ccdull; /* every octet into the low bits */
+	return (uint32_t)(h >> 32);
+}
+
+/* The same for a label anywhere (a padded copy). Not the hot path. */
+static inline uint32_t dz_label_hash(uint32_t parent, const uint8_t *label)
+{
+	uint8_t tmp[DZ_LABEL_MAX + 1 + 8] = { 0 };
+
+	memcpy(tmp, label, (size_t)label[0] + 1);
+	return dz_label_hash8(parent, tmp);
+}
+
+/* Hash of a lower-case wire name of length len. Not the hot path. */
+uint32_t dz_name_hash(const uint8_t *lname, size_t len);
+
+/*
+ * A lower-case name with the offsets and hashes of all its suffixes:
+ * suffix i starts at off[i] (label i; i == labels is the root) and
+ * hashes to hash[i]. Made by dz_lname_parse(). Hot-path safe.
+ */
+struct dz_lname {
+	uint8_t len;
+	uint8_t labels;
+	uint8_t off[128];
+	uint32_t hash[128];
+	uint8_t name[DZ_DNAME_MAX + 1 + 8]; /* + room for word reads */
+};
+
+/*
+ * Validate the wire name at in (no pointers, labels <= 63, <= 255 octets,
+ * inside end), lower-case it into ln and hash its suffixes. Returns its
+ * length, or 0 when it is invalid. Hot-path safe.
+ */
+static inline size_t dz_lname_parse(struct dz_lname *ln, const uint8_t *in,
+				    const uint8_t *end)
+{
+	size_t pos = 0, avail = (size_t)(end - in), len;
+	unsigned n = 0;
+	uint32_t h = DZ_HASH_ROOT;
+
+	for (;;) {
+		if (pos >= avail) {
+			return 0;
+		}
+		uint8_t l = in[pos];
+		if (l > DZ_LABEL_MAX || avail - pos < (size_t)l + 1 ||
+		    pos + l + 1 > DZ_DNAME_MAX) {
+			return 0;
+		}
+		ln->off[n] = (uint8_t)pos;
+		if (l == 0) {
+			break;
+		}
+		n++;
+		pos += (size_t)l + 1;
+	}
+	len = pos + 1;
+	ln->len = (uint8_t)len;
+	ln->labels = (uint8_t)n;
+	memcpy(ln->name, in, len);
+	dz_lower_name8(ln->name, len);
+	ln->hash[n] = h;
+	while (n-- > 0) {
+		h = dz_label_hash8(h, ln->name + ln->off[n]);
+		ln->hash[n] = h;
+	}
+	return len;
+}
+
+/* Do the first n octets of a and b match? (n small: a name's labels) */
+static inline bool dz_bytes_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y;
+
+	while (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y) {
+			return false;
+		}
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	while (n-- > 0) {
+		if (*a++ != *b++) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The node of a lower-case name at or below the zone's origin (the
+ * caller knows it is), of length len and hash h; NULL when none.
+ * Hot-path safe: the slot's hash tag rejects most probes without
+ * touching a node.
+ */
+static inline const struct dz_node *dz_zone_find(const struct dz_zone *z,
+						 const uint8_t *lname,
+						 size_t len, uint32_t h)
+{
+	size_t rel = len - z->origin_len;
+
+	for (uint32_t i = h & z->mask;; i = (i + 1) & z->mask) {
+		const struct dz_slot *s = &z->table[i];
+		if (s->node == 0) {
+			return NULL;
+		}
+		if (s->hash != h) {
+			continue;
+		}
+		const struct dz_node *n = &z->nodes[s->node - 1];
+		if (n->name_len != len) {
+			continue;
+		}
+		if (rel <= DZ_NODE_REL ? dz_bytes_eq(n->rel, lname, rel) :
+		    memcmp(n->name, lname, len) == 0) {
+			return n;
+		}
+	}
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* zone.c -- the zone builder and the immutable zone it produces. */
+#include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +16,12 @@
 #define T_CNAME 5
 #define T_PTR 12
 
+static_assert(sizeof(struct dz_node) == 64, "a node is one cache line");
+
 /*
  * Build-time state. Growable arrays come from malloc; the rdata of every
- * RR goes straight into the arena as "u16 rdlen, rdata" because the
- * finished zone points at it.
+ * RR goes into a scratch arena as "u16 rdlen, rdata", and finish copies
+ * it next to its node's RRsets (one or two cache lines per answer).
  */
 struct b_rrset {
 	uint16_t type;
@@ -36,6 +40,7 @@ struct b_owner {
 
 struct dz_zone_builder {
 	struct dz_arena *arena;
+	struct dz_arena *rdata; /* scratch, freed by finish */
 	uint8_t *origin;    /* arena, lower case */
 	uint8_t origin_len;
 	unsigned origin_labels;
@@ -73,9 +78,10 @@ struct dz_zone_builder *dz_zone_builder_new(const uint8_t *origin)
 		return NULL;
 	}
 	b->arena = dz_arena_new(0);
+	b->rdata = dz_arena_new(0);
 	b->mask = 63;
 	b->table = calloc(b->mask + 1, sizeof(*b->table));
-	if (b->arena == NULL || b->table == NULL) {
+	if (b->arena == NULL || b->rdata == NULL || b->table == NULL) {
 		goto fail;
 	}
 	b->origin = dz_arena_memdup(b->arena, origin, len);
@@ -88,6 +94,7 @@ struct dz_zone_builder *dz_zone_builder_new(const uint8_t *origin)
 	return b;
 fail:
 	dz_arena_free(b->arena);
+	dz_arena_free(b->rdata);
 	free(b->table);
 	free(b);
 	return NULL;
@@ -105,6 +112,7 @@ static void builder_release(struct dz_zone_builder *b)
 	}
 	free(b->owners);
 	free(b->table);
+	dz_arena_free(b->rdata);
 	free(b);
 }
 
@@ -224,7 +232,7 @@ static int rr_append(struct dz_zone_builder *b, struct b_rrset *s,
 	if (grow((void **)&s->rr, &s->cap, s->count + 1, sizeof(*s->rr))) {
 		return DZ_ENOMEM;
 	}
-	rr = dz_arena_alloc(b->arena, (size_t)rdlen + 2);
+	rr = dz_arena_alloc_raw(b->rdata, (size_t)rdlen + 2);
 	if (rr == NULL) {
 		return DZ_ENOMEM;
 	}
@@ -366,53 +374,65 @@ static void rrset_flags(struct dz_rrset *r, const struct dz_kind *k)
 	}
 }
 
-/* Mark runs of RRs that compare equal (already sorted). */
-static int rrset_groups(struct dz_arena *a, struct dz_rrset *r,
-			const uint8_t **rr, const struct dz_kind *k)
-{
-	uint16_t *g;
+/* Where node_make() carves a node's RR pointers, groups and rdata from. */
+struct carve {
+	uint8_t *ptrs;
+	uint8_t *groups;
+	uint8_t *rd;
+};
 
-	if (k == NULL || k->compare == NULL ||
-	    !(r->flags & DZ_KIND_F_ROTATE)) {
-		return 0;
-	}
-	g = dz_arena_alloc(a, r->count * sizeof(*g));
-	if (g == NULL) {
-		return DZ_ENOMEM;
-	}
+static bool rotates(const struct dz_rrset *r, const struct dz_kind *k)
+{
+	return k != NULL && k->compare != NULL &&
+	       (r->flags & DZ_KIND_F_ROTATE);
+}
+
+/* Mark runs of RRs that compare equal (already sorted). */
+static void rrset_groups(struct dz_rrset *r, const uint8_t **rr,
+			 const struct dz_kind *k, struct carve *c)
+{
+	uint16_t *g = (uint16_t *)(void *)c->groups;
+
+	c->groups += r->count * sizeof(*g);
 	for (size_t i = 0; i < r->count;) {
 		size_t j = i + 1;
 		while (j < r->count &&
 		       k->compare(rr[i] + 2, dz_wire_get_u16(rr[i]),
 				  rr[j] + 2, dz_wire_get_u16(rr[j])) == 0) {
-			j++;
+			g[j++] = 0;
 		}
 		g[i] = (uint16_t)(j - i);
 		i = j;
 	}
 	r->group = g;
-	return 0;
 }
 
-static int rrset_make(struct dz_arena *a, struct dz_rrset *r,
-		      const struct b_rrset *s, const uint8_t **tmp)
+static void rrset_make(struct dz_rrset *r, const struct b_rrset *s,
+		       const uint8_t **tmp, struct carve *c)
 {
 	const struct dz_kind *k = dz_kind_lookup_type(s->type);
-	const uint8_t **rr;
+	const uint8_t **rr = (const uint8_t **)(void *)c->ptrs;
 
+	c->ptrs += s->count * sizeof(*rr);
 	r->type = s->type;
 	r->ttl = s->ttl;
 	r->count = (uint16_t)s->count;
 	rrset_flags(r, k);
-	rr = dz_arena_memdup(a, s->rr, s->count * sizeof(*rr));
-	if (rr == NULL) {
-		return DZ_ENOMEM;
-	}
+	memcpy(rr, s->rr, s->count * sizeof(*rr));
 	if (k != NULL && k->compare != NULL) {
 		rr_sort(rr, tmp, s->count, k);
 	}
+	/* the rdata moves next to the node's RRsets, in answer order */
+	for (size_t i = 0; i < s->count; i++) {
+		size_t len = (size_t)dz_wire_get_u16(rr[i]) + 2;
+		memcpy(c->rd, rr[i], len);
+		rr[i] = c->rd;
+		c->rd += len;
+	}
 	r->rr = rr;
-	return rrset_groups(a, r, rr, k);
+	if (rotates(r, k)) {
+		rrset_groups(r, rr, k, c);
+	}
 }
 
 static int type_cmp(const void *a, const void *b)
@@ -422,30 +442,61 @@ static int type_cmp(const void *a, const void *b)
 	return (int)x->type - (int)y->type;
 }
 
+/*
+ * One block per node: its RRsets, their RR pointers, rotation groups and
+ * rdata, so an answer reads a line or two past the node.
+ */
+static int node_rrsets(struct dz_zone *z, struct dz_node *n,
+		       struct b_owner *o, const uint8_t **tmp)
+{
+	size_t nptr = 0, ngrp = 0, nrd = 0, size;
+	struct dz_rrset *sets;
+	struct carve c;
+
+	qsort(o->types, o->ntypes, sizeof(*o->types), type_cmp);
+	for (size_t t = 0; t < o->ntypes; t++) {
+		const struct b_rrset *s = &o->types[t];
+		struct dz_rrset probe = { .type = s->type };
+		const struct dz_kind *k = dz_kind_lookup_type(s->type);
+		rrset_flags(&probe, k);
+		nptr += s->count;
+		ngrp += rotates(&probe, k) ? s->count : 0;
+		for (size_t i = 0; i < s->count; i++) {
+			nrd += (size_t)dz_wire_get_u16(s->rr[i]) + 2;
+		}
+	}
+	size = o->ntypes * sizeof(*sets) + nptr * sizeof(uint8_t *) +
+	       ngrp * sizeof(uint16_t) + nrd;
+	sets = dz_arena_alloc(z->arena, size);
+	if (sets == NULL) {
+		return DZ_ENOMEM;
+	}
+	c.ptrs = (uint8_t *)(sets + o->ntypes);
+	c.groups = c.ptrs + nptr * sizeof(uint8_t *);
+	c.rd = c.groups + ngrp * sizeof(uint16_t);
+	for (size_t t = 0; t < o->ntypes; t++) {
+		rrset_make(&sets[t], &o->types[t], tmp, &c);
+	}
+	n->rrsets = sets;
+	return 0;
+}
+
 static int node_make(struct dz_zone *z, struct dz_node *n,
 		     struct b_owner *o, const uint8_t **tmp)
 {
-	struct dz_rrset *sets = NULL;
+	size_t rel = (size_t)o->len - z->origin_len;
 
-	if (o->ntypes > 0) {
-		qsort(o->types, o->ntypes, sizeof(*o->types), type_cmp);
-		sets = dz_arena_alloc(z->arena, o->ntypes * sizeof(*sets));
-		if (sets == NULL) {
-			return DZ_ENOMEM;
-		}
-	}
-	for (size_t t = 0; t < o->ntypes; t++) {
-		int rc = rrset_make(z->arena, &sets[t], &o->types[t], tmp);
-		if (rc != 0) {
-			return rc;
-		}
+	if (o->ntypes > 0 && node_rrsets(z, n, o, tmp) != 0) {
+		return DZ_ENOMEM;
 	}
 	n->name = o->name;
 	n->name_len = o->len;
 	n->labels = (uint8_t)dz_dname_labels(o->name);
 	n->hash = o->hash;
 	n->nrrsets = (uint16_t)o->ntypes;
-	n->rrsets = sets;
+	if (rel <= DZ_NODE_REL) {
+		memcpy(n->rel, o->name, rel);
+	}
 	if (o->ntypes == 0) {
 		n->flags |= DZ_NODE_F_ENT;
 	}
@@ -466,7 +517,8 @@ static int node_cmp(const void *a, const void *b)
 static int zone_index(struct dz_zone *z, struct dz_node *nodes)
 {
 	size_t size = 16;
-	const struct dz_node **t, **s;
+	struct dz_slot *t;
+	const struct dz_node **s;
 
 	while (size < z->nnodes * 2) {
 		size *= 2;
@@ -479,14 +531,16 @@ static int zone_index(struct dz_zone *z, struct dz_node *nodes)
 	z->mask = (uint32_t)(size - 1);
 	for (size_t k = 0; k < z->nnodes; k++) {
 		size_t i = nodes[k].hash & z->mask;
-		while (t[i] != NULL) {
+		while (t[i].node != 0) {
 			i = (i + 1) & z->mask;
 		}
-		t[i] = &nodes[k];
+		t[i].hash = nodes[k].hash;
+		t[i].node = (uint32_t)(k + 1);
 		s[k] = &nodes[k];
 	}
 	qsort(s, z->nnodes, sizeof(*s), node_cmp);
 	z->table = t;
+	z->nodes = nodes;
 	z->sorted = s;
 	return 0;
 }
@@ -566,6 +620,7 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 {
 	struct dz_zone *z = dz_arena_alloc(b->arena, sizeof(*z));
 	struct dz_node *nodes;
+	uint8_t *raw;
 	const uint8_t **tmp = NULL;
 	size_t maxrr = 1;
 
@@ -585,11 +640,13 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 			}
 		}
 	}
-	nodes = dz_arena_alloc(b->arena, (z->nnodes + 1) * sizeof(*nodes));
+	/* one cache line each */
+	raw = dz_arena_alloc(b->arena, (z->nnodes + 1) * sizeof(*nodes) + 63);
 	tmp = malloc(maxrr * sizeof(*tmp));
-	if (nodes == NULL || tmp == NULL) {
+	if (raw == NULL || tmp == NULL) {
 		goto oom;
 	}
+	nodes = (struct dz_node *)(void *)(raw + (-(uintptr_t)raw & 63));
 	for (size_t i = 0; i < b->nowners; i++) {
 		if (node_make(z, &nodes[i], &b->owners[i], tmp) != 0) {
 			goto oom;
@@ -670,21 +727,32 @@ size_t dz_zone_node_count(const struct dz_zone *z)
 	return z->nnodes;
 }
 
+uint32_t dz_name_hash(const uint8_t *lname, size_t len)
+{
+	const uint8_t *label[128];
+	unsigned n = 0;
+	uint32_t h = DZ_HASH_ROOT;
+
+	(void)len;
+	for (const uint8_t *p = lname; *p != 0 && n < 128; p += *p + 1) {
+		label[n++] = p;
+	}
+	while (n-- > 0) {
+		h = dz_label_hash(h, label[n]);
+	}
+	return h;
+}
+
 const struct dz_node *dz_zone_lookup(const struct dz_zone *z,
 				     const uint8_t *lname, size_t len)
 {
-	uint32_t h = dz_name_hash(lname, len);
-
-	for (uint32_t i = h & z->mask;; i = (i + 1) & z->mask) {
-		const struct dz_node *n = z->table[i];
-		if (n == NULL) {
-			return NULL;
-		}
-		if (n->hash == h && n->name_len == len &&
-		    memcmp(n->name, lname, len) == 0) {
-			return n;
-		}
+	/* dz_zone_find() needs a name that ends in the origin */
+	if (len < z->origin_len ||
+	    memcmp(lname + len - z->origin_len, z->origin,
+		   z->origin_len) != 0) {
+		return NULL;
 	}
+	return dz_zone_find(z, lname, len, dz_name_hash(lname, len));
 }
 
 const struct dz_rrset *dz_node_rrset(const struct dz_node *n, uint16_t type)

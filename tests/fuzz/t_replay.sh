@@ -21,6 +21,7 @@ replay()
 
 replay query "$bin/replay-query"
 replay manifest "$bin/replay-manifest"
+replay yfast "$bin/replay-yfast"
 for dir in "$corpus"/kind-*; do
 	name=${dir##*/}
 	FUZZ_KIND=${name#kind-} replay "$name" "$bin/replay-kind"

@@ -514,6 +514,103 @@ static int node_cmp(const void *a, const void *b)
 	return dz_dname_cmp_canonical((*x)->name, (*y)->name);
 }
 
+/*
+ * Canonical order (RFC 4034 6.1) by memcmp: a node's sort key is its
+ * labels above the origin, rightmost first, each followed by a 0 octet,
+ * so that a label sorts before any longer one it begins (names are lower
+ * case already). Exact only when no label holds a 0 octet: a zone with
+ * one sorts with dz_dname_cmp_canonical instead. The first eight octets
+ * (big-endian, zero padded) settle most comparisons without memcmp.
+ */
+struct skey {
+	uint64_t pre;
+	const uint8_t *key;
+	uint32_t len;
+	uint32_t node;
+};
+
+static int skey_cmp(const void *a, const void *b)
+{
+	const struct skey *x = a, *y = b;
+	int c;
+
+	if (x->pre != y->pre) {
+		return x->pre < y->pre ? -1 : 1;
+	}
+	c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	if (c != 0) {
+		return c;
+	}
+	return x->len < y->len ? -1 : (x->len > y->len);
+}
+
+/* n's key into out (room for its name's length); its length, or 0 when
+ * a label holds a 0 octet. */
+static size_t skey_make(const struct dz_node *n, size_t origin_len,
+			uint8_t *out)
+{
+	const uint8_t *lab[DZ_DNAME_MAX / 2 + 1];
+	size_t nl = 0, len = 0;
+
+	for (size_t i = 0; i + origin_len < n->name_len; i += n->name[i] + 1) {
+		lab[nl++] = n->name + i;
+	}
+	while (nl-- > 0) {
+		const uint8_t *l = lab[nl];
+		if (memchr(l + 1, 0, l[0]) != NULL) {
+			return 0;
+		}
+		memcpy(out + len, l + 1, l[0]);
+		len += l[0];
+		out[len++] = 0;
+	}
+	return len;
+}
+
+/* Sort s (every node of z) in canonical order. */
+static int sort_canonical(const struct dz_zone *z, const struct dz_node **s,
+			  struct dz_node *nodes)
+{
+	struct skey *k = malloc((z->nnodes + 1) * sizeof(*k));
+	uint8_t *buf = NULL;
+	size_t total = 0, at = 0;
+
+	for (size_t i = 0; i < z->nnodes; i++) {
+		total += nodes[i].name_len;
+	}
+	if (k == NULL || (buf = malloc(total + 8)) == NULL) {
+		free(k);
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < z->nnodes; i++) {
+		size_t len = skey_make(&nodes[i], z->origin_len, buf + at);
+		uint8_t pad[8] = { 0 };
+		if (len == 0 && nodes[i].name_len != z->origin_len) {
+			/* a 0 octet in a label: the slow, exact way */
+			free(k);
+			free(buf);
+			qsort(s, z->nnodes, sizeof(*s), node_cmp);
+			return 0;
+		}
+		memcpy(pad, buf + at, len < 8 ? len : 8);
+		k[i].pre = (uint64_t)pad[0] << 56 | (uint64_t)pad[1] << 48 |
+			   (uint64_t)pad[2] << 40 | (uint64_t)pad[3] << 32 |
+			   (uint64_t)pad[4] << 24 | (uint64_t)pad[5] << 16 |
+			   (uint64_t)pad[6] << 8 | pad[7];
+		k[i].key = buf + at;
+		k[i].len = (uint32_t)len;
+		k[i].node = (uint32_t)i;
+		at += len;
+	}
+	qsort(k, z->nnodes, sizeof(*k), skey_cmp);
+	for (size_t i = 0; i < z->nnodes; i++) {
+		s[i] = &nodes[k[i].node];
+	}
+	free(k);
+	free(buf);
+	return 0;
+}
+
 static int zone_index(struct dz_zone *z, struct dz_node *nodes)
 {
 	size_t size = 16;
@@ -538,7 +635,9 @@ static int zone_index(struct dz_zone *z, struct dz_node *nodes)
 		t[i].node = (uint32_t)(k + 1);
 		s[k] = &nodes[k];
 	}
-	qsort(s, z->nnodes, sizeof(*s), node_cmp);
+	if (sort_canonical(z, s, nodes) != 0) {
+		return DZ_ENOMEM;
+	}
 	z->table = t;
 	z->nodes = nodes;
 	z->sorted = s;

@@ -281,6 +281,68 @@ static void test_zone_walk_order(void **state)
 	dz_zone_unref(z);
 }
 
+/* Owners as the walk visits them: each must sort after the one before. */
+struct order {
+	uint8_t prev[DZ_DNAME_MAX];
+	bool have;
+	size_t n;
+};
+
+static int order_cb(const uint8_t *owner, uint16_t type, uint32_t ttl,
+		    const uint8_t *rdata, uint16_t rdlen, void *arg)
+{
+	struct order *o = arg;
+
+	(void)type;
+	(void)ttl;
+	(void)rdata;
+	(void)rdlen;
+	if (o->have && dz_dname_equal(o->prev, owner)) {
+		return 0; /* another RRset of the same node */
+	}
+	assert_true(!o->have || dz_dname_cmp_canonical(o->prev, owner) < 0);
+	memcpy(o->prev, owner, dz_dname_len(owner));
+	o->have = true;
+	o->n++;
+	return 0;
+}
+
+/*
+ * Canonical order (RFC 4034 6.1) through the fast sort key, and through
+ * the exact comparison when a label holds a 0 octet: prefixes, parents
+ * and children, octets above 0x7f, hyphens and digits.
+ */
+static void test_zone_canonical_order(void **state)
+{
+	static const char *const names[] = {
+		"a", "ab", "a-", "a0", "b.a", "a.a", "aa.a", "a.ab", "z",
+		"\\200", "\\200a", "a\\255", "host-1", "host-10", "host-2",
+		"host-1.host-1", "x.y.z", "y.z", "*.z", "longlabel-abcdefgh",
+		"longlabel-abcdefg", "longlabel-abcdefgh.a", NULL,
+	};
+	(void)state;
+	for (int slow = 0; slow < 2; slow++) {
+		struct dz_zone_builder *b = new_builder();
+		struct order o = { .have = false };
+		char rr[300];
+		size_t n = 2; /* the apex and nul or NULL below */
+
+		for (size_t i = 0; names[i] != NULL; i++, n++) {
+			snprintf(rr, sizeof(rr), "%s.example.com. 300 IN A "
+				 "192.0.2.1", names[i]);
+			assert_int_equal(add_rr(b, rr, NULL), 0);
+		}
+		if (slow) {
+			assert_int_equal(add_rr(b, "a\\000b.example.com. 300 "
+						"IN A 192.0.2.1", NULL), 0);
+		}
+		struct dz_zone *z = finish(b);
+		assert_int_equal(dz_zone_walk(z, order_cb, &o), 0);
+		assert_int_equal(o.n, n - 1 + (size_t)slow);
+		dz_zone_unref(z);
+	}
+}
+
 static void test_zone_no_soa(void **state)
 {
 	(void)state;
@@ -439,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_zone_ents),
 		cmocka_unit_test(test_zone_lookup_case),
 		cmocka_unit_test(test_zone_walk_order),
+		cmocka_unit_test(test_zone_canonical_order),
 		cmocka_unit_test(test_zone_no_soa),
 		cmocka_unit_test(test_zone_neg_ttl_min),
 		cmocka_unit_test(test_zone_sort_and_groups),

@@ -46,6 +46,17 @@ size_t dz_dname_len(const uint8_t *name);
 /* Number of labels, not counting the root (root = 0). */
 unsigned dz_dname_labels(const uint8_t *name);
 
+/* ASCII lower case of eight octets at once (octets >= 0x80 kept). */
+static inline uint64_t dz_lower8(uint64_t w)
+{
+	const uint64_t hi = 0x8080808080808080ull;
+	uint64_t h7 = w & ~hi;
+	uint64_t ge_a = h7 + 0x3f3f3f3f3f3f3f3full; /* >= 'A' */
+	uint64_t gt_z = h7 + 0x2525252525252525ull; /* > 'Z' */
+
+	return w | ((ge_a & ~gt_z & ~w & hi) >> 2);
+}
+
 /* Lower-case ASCII letters in place. Hot-path safe. */
 void dz_dname_tolower(uint8_t *name);
 

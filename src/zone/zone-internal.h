@@ -105,17 +105,6 @@ struct dz_zone {
  */
 #define DZ_HASH_ROOT 2166136261u
 
-/* ASCII lower case of eight octets at once (octets >= 0x80 kept). */
-static inline uint64_t dz_lower8(uint64_t w)
-{
-	const uint64_t hi = 0x8080808080808080ull;
-	uint64_t h7 = w & ~hi;
-	uint64_t ge_a = h7 + 0x3f3f3f3f3f3f3f3full; /* >= 'A' */
-	uint64_t gt_z = h7 + 0x2525252525252525ull; /* > 'Z' */
-
-	return w | ((ge_a & ~gt_z & ~w & hi) >> 2);
-}
-
 /*
  * Lower-case len octets of a wire name in place, eight at a time (its
  * length octets, <= 63, are below 'A'): 7 octets past the end must be

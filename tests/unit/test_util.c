@@ -213,12 +213,47 @@ static void test_strerror(void **state)
 	assert_string_equal(dz_strerror(-2), "No such file or directory");
 }
 
+/* Every octet value at every offset of a word: only A-Z change. */
+static void test_dname_tolower_octets(void **state)
+{
+	uint8_t name[DZ_DNAME_MAX], want[DZ_DNAME_MAX];
+
+	(void)state;
+	for (unsigned shift = 1; shift <= 8; shift++) {
+		for (unsigned base = 0; base < 256; base += 128) {
+			size_t at = 0;
+			/* a short first label moves the rest off word
+			 * boundaries */
+			name[at++] = (uint8_t)shift;
+			for (unsigned k = 0; k < shift; k++) {
+				name[at++] = 'Q';
+			}
+			for (unsigned v = base; v < base + 128; v += 64) {
+				name[at++] = 63;
+				for (unsigned k = 0; k < 63; k++) {
+					name[at++] = (uint8_t)(v + k);
+				}
+			}
+			name[at++] = 0;
+			assert_true(at <= sizeof(name));
+			/* length octets (<= 63) are never letters */
+			for (size_t i = 0; i < at; i++) {
+				want[i] = name[i] >= 'A' && name[i] <= 'Z' ?
+					  (uint8_t)(name[i] + 32) : name[i];
+			}
+			dz_dname_tolower(name);
+			assert_memory_equal(name, want, at);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dname_from_text_vectors),
 		cmocka_unit_test(test_dname_too_long),
 		cmocka_unit_test(test_dname_compare),
+		cmocka_unit_test(test_dname_tolower_octets),
 		cmocka_unit_test(test_dname_check),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_diags),

@@ -17,6 +17,7 @@
 #include "daemon/stats.h"
 #include "query/query.h"
 #include "util/dname.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "zone/snapshot.h"
 
@@ -55,20 +56,6 @@ static int set_http(const char *text, void *ptr, const char **why)
 	}
 	http_on = true;
 	return 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
 }
 
 /*
@@ -115,7 +102,7 @@ static int set_nsid(const char *text, void *ptr, const char **why)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(text[i]), lo = hexval(text[i + 1]);
+		int hi = dz_hexval(text[i]), lo = dz_hexval(text[i + 1]);
 		if (hi < 0 || lo < 0) {
 			*why = "not a hex digit after 'hex:'";
 			return -1;

@@ -7,6 +7,7 @@
 
 #include "manifest/yaml.h"
 #include "util/errcode.h"
+#include "util/hex.h"
 
 /*
  * The subset, line by line: comments, blank lines, "---" and "..." alone
@@ -468,20 +469,6 @@ static int single_quoted(struct fp *f, const char *s, const char *e)
 	return scalar(f, tmp, k, col_of(f, s), true);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 static size_t utf8_put(char *o, uint32_t v)
 {
 	if (v <= 0x7f) {
@@ -534,7 +521,7 @@ static size_t escape(const char **pp, const char *e, char *o)
 	default: return 0; /* \0 (a NUL), '\'' and line breaks too */
 	}
 	for (int i = 1; i <= digits; i++) {
-		int h = p + i < e ? hexval(p[i]) : -1;
+		int h = p + i < e ? dz_hexval(p[i]) : -1;
 		if (h < 0) {
 			return 0;
 		}

@@ -110,6 +110,20 @@ static struct dz_object *obj_new(struct ld *l)
 	return o;
 }
 
+/* A copy of s in the file's arena, shared with the previous object's
+ * when equal (most records of a file name one zone). */
+static const char *keep_str(struct ld *l, const char *s, const char **last)
+{
+	if (s == NULL) {
+		return NULL;
+	}
+	if (*last == NULL || strcmp(*last, s) != 0) {
+		*last = dz_arena_strdup(l->f->arena, s);
+		l->nomem |= *last == NULL;
+	}
+	return *last;
+}
+
 static void load_labels(struct ld *l, struct dz_object *o,
 			const struct dz_ynode *labels)
 {
@@ -179,11 +193,10 @@ static void load_metadata(struct ld *l, struct dz_object *o,
 				"'metadata.namespace' must be a string");
 		} else if (s[0] != '\0') {
 			/* A file's objects mostly share one namespace. */
-			if (l->ns == NULL || strcmp(l->ns, s) != 0) {
-				l->ns = dz_arena_strdup(l->f->arena, s);
-				l->nomem |= l->ns == NULL;
+			o->ns = keep_str(l, s, &l->ns);
+			if (o->ns == NULL) {
+				o->ns = "default"; /* out of memory: nomem set */
 			}
-			o->ns = l->ns ? l->ns : "default";
 		}
 	}
 	load_labels(l, o, dz_ynode_get(md, "labels"));
@@ -198,20 +211,6 @@ static const char *spec_str(const struct dz_ynode *spec, const char *key,
 
 	*node = n;
 	return (s != NULL && s[0] != '\0') ? s : NULL;
-}
-
-/* A copy of s in the file's arena, shared with the previous object's
- * when equal (most records of a file name one zone). */
-static const char *keep_str(struct ld *l, const char *s, const char **last)
-{
-	if (s == NULL) {
-		return NULL;
-	}
-	if (*last == NULL || strcmp(*last, s) != 0) {
-		*last = dz_arena_strdup(l->f->arena, s);
-		l->nomem |= *last == NULL;
-	}
-	return *last;
 }
 
 /* How a record names its zone: spec.zoneRef or spec.zone, not both. */

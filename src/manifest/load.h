@@ -184,15 +184,6 @@ void dz_manifest_list_free(char **rels, size_t n);
 extern bool dz_scan_follow_outside;
 
 /*
- * Does dir/rel lead outside dir once symlinks are resolved? 1 (logged as
- * a warning; the real target in *target, malloc'd, unless target is
- * NULL), 0 (inside, gone, a symlink loop -- logged too --, or
- * dz_scan_follow_outside) or DZ_ENOMEM. For readers that did not come
- * through dz_manifest_list (inotify events naming one file).
- */
-int dz_manifest_outside(const char *dir, const char *rel, char **target);
-
-/*
  * Is dir/rel a manifest file that is not read because of what it is:
  * a symlink that cannot be followed (a loop, dangling), one that leads
  * outside dir (unless dz_scan_follow_outside), or an entry that cannot

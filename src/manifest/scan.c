@@ -65,42 +65,6 @@ static int real_of(const char *dir, const char *rel, char **real)
 #define MSG_NOFOLLOW "cannot follow symlink: %s"
 #define MSG_NOSTAT "cannot stat: %s"
 
-int dz_manifest_outside(const char *dir, const char *rel, char **target)
-{
-	char *top = NULL, *real = NULL;
-	int rc;
-
-	if (target != NULL) {
-		*target = NULL;
-	}
-	if (dz_scan_follow_outside) {
-		return 0;
-	}
-	top = realpath(dir, NULL);
-	if (top == NULL) {
-		return errno == ENOMEM ? DZ_ENOMEM : 0;
-	}
-	rc = real_of(dir, rel, &real);
-	if (rc == 0 && !below(top, real)) {
-		dz_log_warn("manifests '%s': %s: " MSG_OUTSIDE, dir, rel,
-			    real);
-		if (target != NULL) {
-			*target = real;
-			real = NULL;
-		}
-		rc = 1;
-	} else if (rc == -ELOOP) {
-		dz_log_warn("manifests '%s': %s: " MSG_NOFOLLOW, dir, rel,
-			    strerror(ELOOP));
-		rc = 0; /* the reader finds nothing to read */
-	} else if (rc != DZ_ENOMEM) {
-		rc = 0; /* gone or dangling: the reader reports it */
-	}
-	free(top);
-	free(real);
-	return rc;
-}
-
 /* *why = fmt with arg (malloc'd); 1, or DZ_ENOMEM. */
 static int because(char **why, const char *fmt, const char *arg)
 {

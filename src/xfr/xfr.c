@@ -30,6 +30,7 @@ struct seg {
 
 struct dz_xfr {
 	struct dz_zone *zone;      /* held */
+	const struct dz_node *const *sorted; /* its nodes (full transfer) */
 	struct xdiff **diffs;      /* held (IXFR) */
 	size_t ndiffs;
 	struct seg *segs;
@@ -55,7 +56,7 @@ static bool body_settle(struct dz_xfr *x)
 	const struct dz_zone *z = x->zone;
 
 	for (; x->node < z->nnodes; x->node++, x->rrset = 0, x->rr = 0) {
-		const struct dz_node *n = z->sorted[x->node];
+		const struct dz_node *n = x->sorted[x->node];
 		for (; x->rrset < n->nrrsets; x->rrset++, x->rr = 0) {
 			const struct dz_rrset *rs = &n->rrsets[x->rrset];
 			if (rs->type != XT_SOA && x->rr < rs->count) {
@@ -100,7 +101,7 @@ static bool cur(struct dz_xfr *x, struct xrr *rr)
 			break;
 		case SEG_BODY:
 			if (body_settle(x)) {
-				n = x->zone->sorted[x->node];
+				n = x->sorted[x->node];
 				rr_of_set(n->name, &n->rrsets[x->rrset], x->rr,
 					  rr);
 				return true;
@@ -173,6 +174,12 @@ static struct dz_xfr *full_transfer(const struct dz_zone *z,
 	struct dz_xfr *x = xfr_new(z, r, 3);
 
 	if (x != NULL) {
+		/* made on first use for an edited zone */
+		x->sorted = dz_zone_sorted(z);
+		if (x->sorted == NULL) {
+			dz_xfr_free(x);
+			return NULL;
+		}
 		add_seg(x, SEG_SOA, NULL, 0);
 		add_seg(x, SEG_BODY, NULL, 0);
 		add_seg(x, SEG_SOA, NULL, 0);

@@ -2,6 +2,7 @@
 /* zone-internal.h -- zone layouts shared by the builder and the query path. */
 #pragma once
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,9 @@
 /* dz_rrset.flags: the kind's DZ_KIND_F_* bits (plugin.h), plus: */
 enum {
 	DZ_RRSET_F_SOA = 1u << 16, /* SOA: two compressible names at 0 */
+	/* the builder collapsed an identical RR into it, or its RRs came
+	 * with differing TTLs: edits do not remove from it (zone.h) */
+	DZ_RRSET_F_MERGED = 1u << 17,
 };
 
 struct dz_rrset {
@@ -57,7 +61,7 @@ enum {
  * else to confirm the match (the origin part is the same for every name
  * in the zone).
  */
-#define DZ_NODE_REL 38
+#define DZ_NODE_REL 34
 
 struct dz_node {
 	const uint8_t *name;  /* lower-case wire form */
@@ -69,6 +73,7 @@ struct dz_node {
 	uint8_t labels;
 	/* name's first name_len - origin_len octets when they fit */
 	uint8_t rel[DZ_NODE_REL];
+	uint32_t nchild;      /* nodes one label below it (edits) */
 };
 
 /* A slot of the name index: the hash as a tag, node index + 1 (0: empty). */
@@ -77,9 +82,25 @@ struct dz_slot {
 	uint32_t node;
 };
 
+/*
+ * Nodes and slots live in pages reached through a directory, so that an
+ * edit (zone.h) copies the directories and only the pages it writes:
+ * node k is nodes[k >> DZ_NODE_PAGE_SHIFT][k & (DZ_NODE_PAGE - 1)], slot
+ * i is slots[i >> DZ_SLOT_PAGE_SHIFT][i & (DZ_SLOT_PAGE - 1)] (a table
+ * smaller than a page is one page). A built zone's pages are slices of
+ * one array. 16 KiB each.
+ */
+#define DZ_NODE_PAGE_SHIFT 8
+#define DZ_NODE_PAGE (1u << DZ_NODE_PAGE_SHIFT)
+#define DZ_SLOT_PAGE_SHIFT 11
+#define DZ_SLOT_PAGE (1u << DZ_SLOT_PAGE_SHIFT)
+
+struct dz_zone_gen;  /* the arenas a zone's parts live in (zone.c) */
+struct dz_zone_rec;  /* an RR an edit removed or added (zone.c) */
+
 struct dz_zone {
 	atomic_uint refs;
-	struct dz_arena *arena;
+	struct dz_zone_gen *gen; /* holds this and every older arena */
 	const uint8_t *origin; /* lower-case */
 	uint8_t origin_len;
 	uint8_t origin_labels;
@@ -91,11 +112,44 @@ struct dz_zone {
 	size_t nrr;
 	size_t nnodes;
 	uint32_t mask;         /* table size - 1 (power of two) */
-	const struct dz_slot *table; /* open addressing, linear probing */
-	const struct dz_node *nodes; /* nnodes, 64-octet aligned */
-	const struct dz_node **sorted; /* nnodes, canonical order */
+	/* open addressing, linear probing; pages of DZ_SLOT_PAGE slots */
+	const struct dz_slot *const *slots;
+	/* nnodes in pages of DZ_NODE_PAGE, 64-octet aligned */
+	const struct dz_node *const *nodes;
+	/* nnodes in canonical order: use dz_zone_sorted() */
+	_Atomic(const struct dz_node *const *) sorted;
+	pthread_mutex_t sort_lock;
+	bool sorted_malloced;  /* made lazily (edited zones) */
+	/* dz_zone_set_build_info(): lower-case names, shared by edits */
+	const uint8_t *const *failed;
+	size_t nfailed;
 	uint64_t fingerprint;  /* what it was built from (build.c) */
+	uint64_t content_hash;
+	uint64_t id;           /* unique in the process, never 0 */
+	/* ---- edits (zone.c) ---- */
+	size_t ncap;           /* nodes the pages have room for */
+	size_t nwild;          /* nodes with DZ_NODE_F_WILDCARD */
+	uint32_t depth;        /* edits since the last build */
+	size_t bytes;          /* held by the arenas of the chain */
+	size_t garbage;        /* ...of which no longer used */
+	uint64_t from_id;      /* the zone it was edited from, or 0 */
+	const struct dz_zone_rec *dels, *adds;
+	size_t ndels, nadds;
 };
+
+/*
+ * dz_zone_edit_new() declines (DZ_EAGAIN) when the garbage its chain
+ * holds exceeds this percentage of the bytes still in use (25: a
+ * quarter). Tests raise it to make long chains of small zones.
+ */
+extern unsigned dz_zone_edit_garbage_pct;
+
+/*
+ * The nodes in canonical order (RFC 4034 6.1), for walks and transfers
+ * (never the query path): made on first use for an edited zone, safe
+ * from any thread. NULL when out of memory.
+ */
+const struct dz_node *const *dz_zone_sorted(const struct dz_zone *z);
 
 /*
  * Name hashes fold the labels from the root down, so one pass over a
@@ -247,16 +301,21 @@ static inline const struct dz_node *dz_zone_find(const struct dz_zone *z,
 						 size_t len, uint32_t h)
 {
 	size_t rel = len - z->origin_len;
+	const struct dz_slot *const *slots = z->slots;
+	const struct dz_node *const *nodes = z->nodes;
 
 	for (uint32_t i = h & z->mask;; i = (i + 1) & z->mask) {
-		const struct dz_slot *s = &z->table[i];
+		const struct dz_slot *s = &slots[i >> DZ_SLOT_PAGE_SHIFT]
+						[i & (DZ_SLOT_PAGE - 1)];
 		if (s->node == 0) {
 			return NULL;
 		}
 		if (s->hash != h) {
 			continue;
 		}
-		const struct dz_node *n = &z->nodes[s->node - 1];
+		uint32_t k = s->node - 1;
+		const struct dz_node *n = &nodes[k >> DZ_NODE_PAGE_SHIFT]
+						[k & (DZ_NODE_PAGE - 1)];
 		if (n->name_len != len) {
 			continue;
 		}

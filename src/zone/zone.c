@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* zone.c -- the zone builder and the immutable zone it produces. */
+/* zone.c -- the zone builder, the immutable zone it produces, and edits. */
 #include <assert.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static_assert(sizeof(struct dz_node) == 64, "a node is one cache line");
  */
 struct b_rrset {
 	uint16_t type;
+	bool merged;        /* DZ_RRSET_F_MERGED */
 	uint32_t ttl;
 	size_t count, cap;
 	const uint8_t **rr; /* arena: u16 rdlen, rdata */
@@ -33,6 +35,8 @@ struct b_rrset {
 struct b_owner {
 	uint8_t *name;      /* arena, lower case */
 	uint8_t len;
+	bool in_base;       /* edits: its RRsets came from the base zone */
+	bool dirty;         /* edits: changed */
 	uint32_t hash;
 	size_t ntypes, cap;
 	struct b_rrset *types;
@@ -100,8 +104,8 @@ fail:
 	return NULL;
 }
 
-/* Free the builder's malloc'd parts; the arena is the caller's business. */
-static void builder_release(struct dz_zone_builder *b)
+/* The owners and their index (malloc'd). */
+static void owners_free(struct dz_zone_builder *b)
 {
 	for (size_t i = 0; i < b->nowners; i++) {
 		struct b_owner *o = &b->owners[i];
@@ -112,6 +116,12 @@ static void builder_release(struct dz_zone_builder *b)
 	}
 	free(b->owners);
 	free(b->table);
+}
+
+/* Free the builder's malloc'd parts; the arena is the caller's business. */
+static void builder_release(struct dz_zone_builder *b)
+{
+	owners_free(b);
 	dz_arena_free(b->rdata);
 	free(b);
 }
@@ -245,6 +255,19 @@ static int rr_append(struct dz_zone_builder *b, struct b_rrset *s,
 	return 0;
 }
 
+/* Index of the RR with this rdata in s, or SIZE_MAX. */
+static size_t rr_index(const struct b_rrset *s, const uint8_t *rdata,
+		       uint16_t rdlen)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		if (dz_wire_get_u16(s->rr[i]) == rdlen &&
+		    (rdlen == 0 || memcmp(s->rr[i] + 2, rdata, rdlen) == 0)) {
+			return i;
+		}
+	}
+	return SIZE_MAX;
+}
+
 int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
 			uint16_t type, uint32_t ttl, const uint8_t *rdata,
 			uint16_t rdlen, bool *ttl_conflict)
@@ -281,12 +304,11 @@ int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
 		if (ttl < s->ttl) {
 			s->ttl = ttl;
 		}
+		s->merged = true;
 	}
-	for (size_t i = 0; i < s->count; i++) {
-		if (dz_wire_get_u16(s->rr[i]) == rdlen &&
-		    (rdlen == 0 || memcmp(s->rr[i] + 2, rdata, rdlen) == 0)) {
-			return 0; /* identical RR: collapse */
-		}
+	if (rr_index(s, rdata, rdlen) != SIZE_MAX) {
+		s->merged = true;
+		return 0; /* identical RR: collapse */
 	}
 	return rr_append(b, s, rdata, rdlen);
 }
@@ -329,7 +351,27 @@ static int add_ents(struct dz_zone_builder *b)
 	return 0;
 }
 
-/* Stable merge sort of RR pointers by the kind's compare(). */
+/*
+ * Answer order: the kind's compare(), then RFC 4034 6.3's canonical
+ * order (rdata as octet strings), so that an RRset's order depends on
+ * its RRs only, never on the order they came in: an edit (which adds
+ * at the end) then makes what a build makes.
+ */
+static int rr_cmp(const uint8_t *a, const uint8_t *b, const struct dz_kind *k)
+{
+	size_t al = dz_wire_get_u16(a), bl = dz_wire_get_u16(b);
+	int c = 0;
+
+	if (k != NULL && k->compare != NULL) {
+		c = k->compare(a + 2, al, b + 2, bl);
+	}
+	if (c == 0) {
+		c = memcmp(a + 2, b + 2, al < bl ? al : bl);
+	}
+	return c != 0 ? c : (al > bl) - (al < bl);
+}
+
+/* Merge sort of RR pointers by rr_cmp(). */
 static void rr_sort(const uint8_t **v, const uint8_t **tmp, size_t n,
 		    const struct dz_kind *k)
 {
@@ -341,9 +383,7 @@ static void rr_sort(const uint8_t **v, const uint8_t **tmp, size_t n,
 	rr_sort(v + h, tmp, n - h, k);
 	size_t i = 0, j = h, o = 0;
 	while (i < h && j < n) {
-		const uint8_t *a = v[i], *c = v[j];
-		if (k->compare(c + 2, dz_wire_get_u16(c), a + 2,
-			       dz_wire_get_u16(a)) < 0) {
+		if (rr_cmp(v[j], v[i], k) < 0) {
 			tmp[o++] = v[j++];
 		} else {
 			tmp[o++] = v[i++];
@@ -418,10 +458,11 @@ static void rrset_make(struct dz_rrset *r, const struct b_rrset *s,
 	r->ttl = s->ttl;
 	r->count = (uint16_t)s->count;
 	rrset_flags(r, k);
-	memcpy(rr, s->rr, s->count * sizeof(*rr));
-	if (k != NULL && k->compare != NULL) {
-		rr_sort(rr, tmp, s->count, k);
+	if (s->merged) {
+		r->flags |= DZ_RRSET_F_MERGED;
 	}
+	memcpy(rr, s->rr, s->count * sizeof(*rr));
+	rr_sort(rr, tmp, s->count, k);
 	/* the rdata moves next to the node's RRsets, in answer order */
 	for (size_t i = 0; i < s->count; i++) {
 		size_t len = (size_t)dz_wire_get_u16(rr[i]) + 2;
@@ -446,7 +487,7 @@ static int type_cmp(const void *a, const void *b)
  * One block per node: its RRsets, their RR pointers, rotation groups and
  * rdata, so an answer reads a line or two past the node.
  */
-static int node_rrsets(struct dz_zone *z, struct dz_node *n,
+static int node_rrsets(struct dz_arena *a, struct dz_node *n,
 		       struct b_owner *o, const uint8_t **tmp)
 {
 	size_t nptr = 0, ngrp = 0, nrd = 0, size;
@@ -467,7 +508,7 @@ static int node_rrsets(struct dz_zone *z, struct dz_node *n,
 	}
 	size = o->ntypes * sizeof(*sets) + nptr * sizeof(uint8_t *) +
 	       ngrp * sizeof(uint16_t) + nrd;
-	sets = dz_arena_alloc(z->arena, size);
+	sets = dz_arena_alloc(a, size);
 	if (sets == NULL) {
 		return DZ_ENOMEM;
 	}
@@ -478,22 +519,22 @@ static int node_rrsets(struct dz_zone *z, struct dz_node *n,
 		rrset_make(&sets[t], &o->types[t], tmp, &c);
 	}
 	n->rrsets = sets;
+	n->nrrsets = (uint16_t)o->ntypes;
 	return 0;
 }
 
-static int node_make(struct dz_zone *z, struct dz_node *n,
+static int node_make(struct dz_zone *z, struct dz_arena *a, struct dz_node *n,
 		     struct b_owner *o, const uint8_t **tmp)
 {
 	size_t rel = (size_t)o->len - z->origin_len;
 
-	if (o->ntypes > 0 && node_rrsets(z, n, o, tmp) != 0) {
+	if (o->ntypes > 0 && node_rrsets(a, n, o, tmp) != 0) {
 		return DZ_ENOMEM;
 	}
 	n->name = o->name;
 	n->name_len = o->len;
 	n->labels = (uint8_t)dz_dname_labels(o->name);
 	n->hash = o->hash;
-	n->nrrsets = (uint16_t)o->ntypes;
 	if (rel <= DZ_NODE_REL) {
 		memcpy(n->rel, o->name, rel);
 	}
@@ -505,6 +546,16 @@ static int node_make(struct dz_zone *z, struct dz_node *n,
 		z->apex = n;
 	}
 	return 0;
+}
+
+static inline const struct dz_node *node_at(const struct dz_zone *z, size_t k)
+{
+	return &z->nodes[k >> DZ_NODE_PAGE_SHIFT][k & (DZ_NODE_PAGE - 1)];
+}
+
+static inline const struct dz_slot *slot_at(const struct dz_zone *z, size_t i)
+{
+	return &z->slots[i >> DZ_SLOT_PAGE_SHIFT][i & (DZ_SLOT_PAGE - 1)];
 }
 
 static int node_cmp(const void *a, const void *b)
@@ -526,7 +577,7 @@ struct skey {
 	uint64_t pre;
 	const uint8_t *key;
 	uint32_t len;
-	uint32_t node;
+	const struct dz_node *node;
 };
 
 static int skey_cmp(const void *a, const void *b)
@@ -567,25 +618,24 @@ static size_t skey_make(const struct dz_node *n, size_t origin_len,
 	return len;
 }
 
-/* Sort s (every node of z) in canonical order. */
-static int sort_canonical(const struct dz_zone *z, const struct dz_node **s,
-			  struct dz_node *nodes)
+/* Sort s (every node of z, in any order) in canonical order. */
+static int sort_canonical(const struct dz_zone *z, const struct dz_node **s)
 {
 	struct skey *k = malloc((z->nnodes + 1) * sizeof(*k));
 	uint8_t *buf = NULL;
 	size_t total = 0, at = 0;
 
 	for (size_t i = 0; i < z->nnodes; i++) {
-		total += nodes[i].name_len;
+		total += s[i]->name_len;
 	}
 	if (k == NULL || (buf = malloc(total + 8)) == NULL) {
 		free(k);
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < z->nnodes; i++) {
-		size_t len = skey_make(&nodes[i], z->origin_len, buf + at);
+		size_t len = skey_make(s[i], z->origin_len, buf + at);
 		uint8_t pad[8] = { 0 };
-		if (len == 0 && nodes[i].name_len != z->origin_len) {
+		if (len == 0 && s[i]->name_len != z->origin_len) {
 			/* a 0 octet in a label: the slow, exact way */
 			free(k);
 			free(buf);
@@ -599,31 +649,44 @@ static int sort_canonical(const struct dz_zone *z, const struct dz_node **s,
 			   (uint64_t)pad[6] << 8 | pad[7];
 		k[i].key = buf + at;
 		k[i].len = (uint32_t)len;
-		k[i].node = (uint32_t)i;
+		k[i].node = s[i];
 		at += len;
 	}
 	qsort(k, z->nnodes, sizeof(*k), skey_cmp);
 	for (size_t i = 0; i < z->nnodes; i++) {
-		s[i] = &nodes[k[i].node];
+		s[i] = k[i].node;
 	}
 	free(k);
 	free(buf);
 	return 0;
 }
 
-static int zone_index(struct dz_zone *z, struct dz_node *nodes)
+/* The name index, the page directories over the flat arrays, the order. */
+static int zone_index(struct dz_zone *z, struct dz_arena *a,
+		      struct dz_node *nodes)
 {
-	size_t size = 16;
+	size_t size = 16, nsp, nnp = (z->nnodes + DZ_NODE_PAGE - 1) /
+				     DZ_NODE_PAGE;
 	struct dz_slot *t;
-	const struct dz_node **s;
+	const struct dz_slot **sdir;
+	const struct dz_node **ndir, **s;
 
 	while (size < z->nnodes * 2) {
 		size *= 2;
 	}
-	t = dz_arena_alloc(z->arena, size * sizeof(*t));
-	s = dz_arena_alloc(z->arena, z->nnodes * sizeof(*s));
-	if (t == NULL || s == NULL) {
+	nsp = (size + DZ_SLOT_PAGE - 1) / DZ_SLOT_PAGE;
+	t = dz_arena_alloc(a, size * sizeof(*t));
+	sdir = dz_arena_alloc(a, nsp * sizeof(*sdir));
+	ndir = dz_arena_alloc(a, nnp * sizeof(*ndir));
+	s = dz_arena_alloc(a, z->nnodes * sizeof(*s));
+	if (t == NULL || sdir == NULL || ndir == NULL || s == NULL) {
 		return DZ_ENOMEM;
+	}
+	for (size_t p = 0; p < nsp; p++) {
+		sdir[p] = t + p * DZ_SLOT_PAGE;
+	}
+	for (size_t p = 0; p < nnp; p++) {
+		ndir[p] = nodes + p * DZ_NODE_PAGE;
 	}
 	z->mask = (uint32_t)(size - 1);
 	for (size_t k = 0; k < z->nnodes; k++) {
@@ -635,12 +698,13 @@ static int zone_index(struct dz_zone *z, struct dz_node *nodes)
 		t[i].node = (uint32_t)(k + 1);
 		s[k] = &nodes[k];
 	}
-	if (sort_canonical(z, s, nodes) != 0) {
+	if (sort_canonical(z, s) != 0) {
 		return DZ_ENOMEM;
 	}
-	z->table = t;
-	z->nodes = nodes;
-	z->sorted = s;
+	z->slots = sdir;
+	z->nodes = ndir;
+	z->ncap = z->nnodes;
+	atomic_init(&z->sorted, s);
 	return 0;
 }
 
@@ -656,7 +720,8 @@ static struct dz_node *parent_of(struct dz_zone *z, const struct dz_node *n)
 /*
  * Zone cuts and wildcards, for the query path: DZ_NODE_F_DELEG on every
  * non-apex node with NS, DZ_NODE_F_OCCLUDED on every node below one,
- * DZ_NODE_F_WILD_PARENT on the parent of each "*" node.
+ * DZ_NODE_F_WILD_PARENT on the parent of each "*" node. And for edits,
+ * each node's count of children and the zone's of wildcards.
  */
 static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
 {
@@ -669,17 +734,19 @@ static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
 		}
 	}
 	for (size_t k = 0; k < z->nnodes; k++) {
-		struct dz_node *n = &nodes[k], *p = n;
+		struct dz_node *n = &nodes[k], *p;
 		if (n->flags & DZ_NODE_F_APEX) {
 			continue;
 		}
+		p = parent_of(z, n);
+		p->nchild++;
 		if (n->name[0] == 1 && n->name[1] == '*') {
 			n->flags |= DZ_NODE_F_WILDCARD;
 			z->flags |= DZ_ZONE_F_WILD;
-			parent_of(z, n)->flags |= DZ_NODE_F_WILD_PARENT;
+			z->nwild++;
+			p->flags |= DZ_NODE_F_WILD_PARENT;
 		}
 		while (z->flags & DZ_ZONE_F_DELEG) {
-			p = parent_of(z, p);
 			if (p->flags & DZ_NODE_F_APEX) {
 				break;
 			}
@@ -687,6 +754,7 @@ static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
 				n->flags |= DZ_NODE_F_OCCLUDED;
 				break;
 			}
+			p = parent_of(z, p);
 		}
 	}
 }
@@ -714,6 +782,57 @@ static bool zone_soa(struct dz_zone *z)
 	return true;
 }
 
+/*
+ * The arenas a zone's parts live in: its own, and through parent every
+ * older generation's that an edit shares pages or blocks with. Each
+ * zone holds a reference to its generation, each generation one to its
+ * parent, so zones of one chain may be freed in any order.
+ */
+struct dz_zone_gen {
+	atomic_uint refs;
+	struct dz_arena *arena;
+	struct dz_zone_gen *parent;
+};
+
+static struct dz_zone_gen *gen_new(struct dz_arena *a,
+				   struct dz_zone_gen *parent)
+{
+	struct dz_zone_gen *g = malloc(sizeof(*g));
+
+	if (g == NULL) {
+		return NULL;
+	}
+	atomic_init(&g->refs, 1);
+	g->arena = a;
+	g->parent = parent;
+	if (parent != NULL) {
+		atomic_fetch_add_explicit(&parent->refs, 1,
+					  memory_order_relaxed);
+	}
+	return g;
+}
+
+static void gen_unref(struct dz_zone_gen *g)
+{
+	while (g != NULL && atomic_fetch_sub_explicit(&g->refs, 1,
+						      memory_order_acq_rel) == 1) {
+		struct dz_zone_gen *p = g->parent;
+		dz_arena_free(g->arena);
+		free(g);
+		g = p;
+	}
+}
+
+static atomic_uint_fast64_t zone_ids = 1;
+
+/* What every new zone starts with (its gen set by the caller). */
+static void zone_init(struct dz_zone *z)
+{
+	atomic_init(&z->refs, 1);
+	pthread_mutex_init(&z->sort_lock, NULL);
+	z->id = atomic_fetch_add_explicit(&zone_ids, 1, memory_order_relaxed);
+}
+
 static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 				     const char **err)
 {
@@ -726,7 +845,6 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	if (z == NULL || add_ents(b) != 0) {
 		goto oom;
 	}
-	z->arena = b->arena;
 	z->origin = b->origin;
 	z->origin_len = b->origin_len;
 	z->origin_labels = (uint8_t)b->origin_labels;
@@ -747,7 +865,7 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	}
 	nodes = (struct dz_node *)(void *)(raw + (-(uintptr_t)raw & 63));
 	for (size_t i = 0; i < b->nowners; i++) {
-		if (node_make(z, &nodes[i], &b->owners[i], tmp) != 0) {
+		if (node_make(z, b->arena, &nodes[i], &b->owners[i], tmp)) {
 			goto oom;
 		}
 	}
@@ -757,11 +875,16 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 		*err = "no SOA record at the zone apex";
 		return NULL;
 	}
-	if (zone_index(z, nodes) != 0) {
+	if (zone_index(z, b->arena, nodes) != 0) {
 		goto oom;
 	}
 	zone_mark(z, nodes);
-	atomic_init(&z->refs, 1);
+	z->gen = gen_new(b->arena, NULL);
+	if (z->gen == NULL) {
+		goto oom;
+	}
+	zone_init(z);
+	z->bytes = dz_arena_used(b->arena);
 	return z;
 oom:
 	free(tmp);
@@ -802,7 +925,13 @@ void dz_zone_unref(struct dz_zone *z)
 	}
 	if (atomic_fetch_sub_explicit(&z->refs, 1,
 				      memory_order_acq_rel) == 1) {
-		dz_arena_free(z->arena); /* z itself lives in it */
+		struct dz_zone_gen *g = z->gen;
+		if (z->sorted_malloced) {
+			free((void *)atomic_load_explicit(
+				&z->sorted, memory_order_relaxed));
+		}
+		pthread_mutex_destroy(&z->sort_lock);
+		gen_unref(g); /* z itself lives in its arena */
 	}
 }
 
@@ -867,10 +996,45 @@ const struct dz_rrset *dz_node_rrset(const struct dz_node *n, uint16_t type)
 	return NULL;
 }
 
+const struct dz_node *const *dz_zone_sorted(const struct dz_zone *z)
+{
+	/* the lock and the lazy array are not part of the zone's value */
+	struct dz_zone *w = (struct dz_zone *)z;
+	const struct dz_node *const *s;
+	const struct dz_node **v;
+
+	s = atomic_load_explicit(&w->sorted, memory_order_acquire);
+	if (s != NULL) {
+		return s;
+	}
+	pthread_mutex_lock(&w->sort_lock);
+	s = atomic_load_explicit(&w->sorted, memory_order_relaxed);
+	if (s == NULL && (v = malloc((z->nnodes + 1) * sizeof(*v))) != NULL) {
+		for (size_t k = 0; k < z->nnodes; k++) {
+			v[k] = node_at(z, k);
+		}
+		if (sort_canonical(z, v) != 0) {
+			free(v);
+		} else {
+			w->sorted_malloced = true;
+			s = v;
+			atomic_store_explicit(&w->sorted, s,
+					      memory_order_release);
+		}
+	}
+	pthread_mutex_unlock(&w->sort_lock);
+	return s;
+}
+
 int dz_zone_walk(const struct dz_zone *z, dz_zone_rr_fn cb, void *arg)
 {
+	const struct dz_node *const *sorted = dz_zone_sorted(z);
+
+	if (sorted == NULL) {
+		return DZ_ENOMEM;
+	}
 	for (size_t k = 0; k < z->nnodes; k++) {
-		const struct dz_node *n = z->sorted[k];
+		const struct dz_node *n = sorted[k];
 		for (uint16_t t = 0; t < n->nrrsets; t++) {
 			const struct dz_rrset *r = &n->rrsets[t];
 			for (uint16_t i = 0; i < r->count; i++) {
@@ -894,4 +1058,1053 @@ void dz_zone_set_fingerprint(struct dz_zone *z, uint64_t fp)
 uint64_t dz_zone_fingerprint(const struct dz_zone *z)
 {
 	return z->fingerprint;
+}
+
+int dz_zone_set_build_info(struct dz_zone *z, uint64_t content_hash,
+			   const uint8_t *const *failed, size_t nfailed)
+{
+	uint8_t **v = NULL;
+
+	z->content_hash = content_hash;
+	if (failed == NULL) {
+		return 0;
+	}
+	if (nfailed > 0) {
+		v = dz_arena_alloc(z->gen->arena, nfailed * sizeof(*v));
+		if (v == NULL) {
+			return DZ_ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < nfailed; i++) {
+		v[i] = dz_arena_memdup(z->gen->arena, failed[i],
+				       dz_dname_len(failed[i]));
+		if (v[i] == NULL) {
+			return DZ_ENOMEM;
+		}
+		dz_dname_tolower(v[i]);
+	}
+	z->failed = (const uint8_t *const *)v;
+	z->nfailed = nfailed;
+	return 0;
+}
+
+uint64_t dz_zone_content_hash(const struct dz_zone *z)
+{
+	return z->content_hash;
+}
+
+bool dz_zone_check_failed_at(const struct dz_zone *z, const uint8_t *owner)
+{
+	for (size_t i = 0; i < z->nfailed; i++) {
+		if (dz_dname_equal(z->failed[i], owner)) {
+			return true;
+		}
+	}
+	return false;
+}
+/* ---- editing a served zone in place ------------------------------------- */
+
+/*
+ * An edit stages the owners it touches in a builder of its own (their
+ * RRsets copied from the base's nodes, as RR pointers into the base's
+ * blocks) and makes the new zone at finish: a copy of the base's
+ * struct, its page directories copied on first write, each node or slot
+ * page copied the first time it is written, a new block per touched
+ * node (node_rrsets(), as a build makes it). Everything new goes into
+ * the edit's arena, which becomes the new zone's generation.
+ */
+#define EDIT_MAX_DEPTH 256
+#define EDIT_CHUNK 4096
+
+unsigned dz_zone_edit_garbage_pct = 25;
+
+/* An RR an edit removed or added (kept by the new zone). */
+struct dz_zone_rec {
+	const uint8_t *owner; /* lower case */
+	const uint8_t *rr;    /* u16 rdlen, rdata */
+	uint32_t ttl;
+	uint16_t type;
+};
+
+struct e_rec {
+	struct dz_zone_rec r;
+	uint32_t hash;
+	bool dead;            /* cancelled by an add of the same RR */
+};
+
+struct dz_zone_edit {
+	struct dz_zone *base;     /* held */
+	struct dz_zone_builder b; /* touched owners; b.arena is the edit's */
+	struct e_rec *dels, *adds;
+	size_t ndels, cdels, nadds, cadds;
+	size_t live_dels, live_adds;
+	size_t *dtab;             /* dels index + 1 by hash */
+	size_t dmask;
+	bool adding;              /* an add came: no more removes */
+	bool dead;
+};
+
+struct dz_zone_edit *dz_zone_edit_new(struct dz_zone *base, int *why)
+{
+	struct dz_zone_edit *e;
+	int dummy;
+
+	if (why == NULL) {
+		why = &dummy;
+	}
+	if (base->depth + 1 > EDIT_MAX_DEPTH ||
+	    base->garbage > (base->bytes - base->garbage) / 100 *
+				    dz_zone_edit_garbage_pct) {
+		*why = DZ_EAGAIN;
+		return NULL;
+	}
+	*why = DZ_ENOMEM;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		return NULL;
+	}
+	e->b.arena = dz_arena_new(EDIT_CHUNK);
+	e->b.rdata = e->b.arena;
+	e->b.mask = 63;
+	e->b.table = calloc(e->b.mask + 1, sizeof(*e->b.table));
+	e->dmask = 63;
+	e->dtab = calloc(e->dmask + 1, sizeof(*e->dtab));
+	if (e->b.arena == NULL || e->b.table == NULL || e->dtab == NULL) {
+		dz_arena_free(e->b.arena);
+		free(e->b.table);
+		free(e->dtab);
+		free(e);
+		return NULL;
+	}
+	e->b.origin = (uint8_t *)base->origin; /* only read */
+	e->b.origin_len = base->origin_len;
+	e->b.origin_labels = base->origin_labels;
+	e->b.nrr = base->nrr;
+	dz_zone_ref(base);
+	e->base = base;
+	*why = 0;
+	return e;
+}
+
+/* Everything but the arena. */
+static void edit_release(struct dz_zone_edit *e)
+{
+	owners_free(&e->b);
+	free(e->dels);
+	free(e->adds);
+	free(e->dtab);
+	dz_zone_unref(e->base);
+	free(e);
+}
+
+void dz_zone_edit_free(struct dz_zone_edit *e)
+{
+	if (e != NULL) {
+		dz_arena_free(e->b.arena);
+		edit_release(e);
+	}
+}
+
+/*
+ * The staged owner of a lower-case name in the zone, its RRsets copied
+ * from the base's node when it has one; missing owners are made only
+ * when create is true. NULL with *rc = DZ_ENOENT or DZ_ENOMEM.
+ */
+static struct b_owner *stage(struct dz_zone_edit *e, const uint8_t *lname,
+			     size_t len, bool create, int *rc)
+{
+	uint32_t h = dz_name_hash(lname, len);
+	const struct dz_node *n;
+	struct b_owner *o;
+	size_t slot;
+
+	o = owner_find(&e->b, lname, len, h, &slot);
+	if (o != NULL) {
+		return o;
+	}
+	n = dz_zone_find(e->base, lname, len, h);
+	*rc = n == NULL && !create ? DZ_ENOENT : DZ_ENOMEM;
+	if ((n == NULL && !create) || (o = owner_get(&e->b, lname, len)) ==
+	    NULL) {
+		return NULL;
+	}
+	o->in_base = n != NULL;
+	if (n == NULL || n->nrrsets == 0) {
+		return o;
+	}
+	if (grow((void **)&o->types, &o->cap, n->nrrsets, sizeof(*o->types))) {
+		return NULL;
+	}
+	for (uint16_t t = 0; t < n->nrrsets; t++) {
+		const struct dz_rrset *r = &n->rrsets[t];
+		struct b_rrset *s = &o->types[o->ntypes++];
+		memset(s, 0, sizeof(*s));
+		s->type = r->type;
+		s->ttl = r->ttl;
+		s->merged = (r->flags & DZ_RRSET_F_MERGED) != 0;
+		if (grow((void **)&s->rr, &s->cap, r->count, sizeof(*s->rr))) {
+			return NULL;
+		}
+		memcpy(s->rr, r->rr, r->count * sizeof(*s->rr));
+		s->count = r->count;
+	}
+	return o;
+}
+
+static uint32_t rec_hash(const uint8_t *owner, size_t len, uint16_t type,
+			 const uint8_t *rr)
+{
+	uint32_t h = 2166136261u;
+	size_t rdlen = (size_t)dz_wire_get_u16(rr) + 2;
+
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ owner[i]) * 16777619u;
+	}
+	h = (h ^ (type >> 8)) * 16777619u;
+	h = (h ^ (type & 0xff)) * 16777619u;
+	for (size_t i = 0; i < rdlen; i++) {
+		h = (h ^ rr[i]) * 16777619u;
+	}
+	return h;
+}
+
+static bool rec_eq(const struct e_rec *x, const uint8_t *owner, size_t len,
+		   uint16_t type, uint32_t ttl, const uint8_t *rr)
+{
+	size_t rdlen = (size_t)dz_wire_get_u16(rr) + 2;
+
+	return x->r.type == type && x->r.ttl == ttl &&
+	       dz_dname_len(x->r.owner) == len &&
+	       memcmp(x->r.owner, owner, len) == 0 &&
+	       memcmp(x->r.rr, rr, rdlen) == 0;
+}
+
+static int rec_push(struct e_rec **v, size_t *n, size_t *cap,
+		    const uint8_t *owner, const uint8_t *rr, uint32_t ttl,
+		    uint16_t type, uint32_t hash)
+{
+	if (grow((void **)v, cap, *n + 1, sizeof(**v)) != 0) {
+		return DZ_ENOMEM;
+	}
+	(*v)[(*n)++] = (struct e_rec){
+		.r = { .owner = owner, .rr = rr, .ttl = ttl, .type = type },
+		.hash = hash,
+	};
+	return 0;
+}
+
+static void dtab_put(size_t *t, size_t mask, const struct e_rec *v, size_t k)
+{
+	size_t i = v[k].hash & mask;
+
+	while (t[i] != 0) {
+		i = (i + 1) & mask;
+	}
+	t[i] = k + 1;
+}
+
+/* Note a removed RR (rr points into the base zone). */
+static int note_del(struct dz_zone_edit *e, const uint8_t *owner,
+		    size_t len, uint16_t type, uint32_t ttl, const uint8_t *rr)
+{
+	uint32_t h = rec_hash(owner, len, type, rr);
+
+	if ((e->ndels + 1) * 2 > e->dmask + 1) {
+		size_t mask = e->dmask * 2 + 1;
+		size_t *t = calloc(mask + 1, sizeof(*t));
+		if (t == NULL) {
+			return DZ_ENOMEM;
+		}
+		for (size_t k = 0; k < e->ndels; k++) {
+			dtab_put(t, mask, e->dels, k);
+		}
+		free(e->dtab);
+		e->dtab = t;
+		e->dmask = mask;
+	}
+	if (rec_push(&e->dels, &e->ndels, &e->cdels, owner, rr, ttl, type,
+		     h) != 0) {
+		return DZ_ENOMEM;
+	}
+	dtab_put(e->dtab, e->dmask, e->dels, e->ndels - 1);
+	e->live_dels++;
+	return 0;
+}
+
+/* Note an added RR, or cancel the removal of the same one. */
+static int note_add(struct dz_zone_edit *e, const uint8_t *owner,
+		    size_t len, uint16_t type, uint32_t ttl, const uint8_t *rr)
+{
+	uint32_t h = rec_hash(owner, len, type, rr);
+
+	for (size_t i = h & e->dmask; e->dtab[i] != 0;
+	     i = (i + 1) & e->dmask) {
+		struct e_rec *d = &e->dels[e->dtab[i] - 1];
+		if (!d->dead && d->hash == h &&
+		    rec_eq(d, owner, len, type, ttl, rr)) {
+			d->dead = true;
+			e->live_dels--;
+			return 0;
+		}
+	}
+	if (rec_push(&e->adds, &e->nadds, &e->cadds, owner, rr, ttl, type,
+		     h) != 0) {
+		return DZ_ENOMEM;
+	}
+	e->live_adds++;
+	return 0;
+}
+
+int dz_zone_edit_del(struct dz_zone_edit *e, const uint8_t *owner,
+		     uint16_t type, uint32_t ttl, const uint8_t *rdata,
+		     uint16_t rdlen)
+{
+	uint8_t lname[DZ_DNAME_MAX + 1];
+	size_t len, i;
+	struct b_owner *o;
+	struct b_rrset *s;
+	int rc = 0;
+
+	if (e->dead || e->adding) {
+		e->dead = true; /* removes come first (zone.h) */
+		return DZ_EAGAIN;
+	}
+	if (!owner_norm(&e->b, owner, lname, &len)) {
+		return DZ_ENOENT;
+	}
+	o = stage(e, lname, len, false, &rc);
+	if (o == NULL) {
+		e->dead = rc != DZ_ENOENT;
+		return rc;
+	}
+	s = rrset_find(o, type);
+	i = s != NULL ? rr_index(s, rdata, rdlen) : SIZE_MAX;
+	if (i == SIZE_MAX) {
+		return DZ_ENOENT;
+	}
+	/* where the builder merged, which RR came from where is lost */
+	if (type == T_CNAME || type == T_NS || s->merged || s->ttl != ttl) {
+		e->dead = true;
+		return DZ_EAGAIN;
+	}
+	if (note_del(e, o->name, len, type, ttl, s->rr[i]) != 0) {
+		e->dead = true;
+		return DZ_ENOMEM;
+	}
+	memmove(&s->rr[i], &s->rr[i + 1], (s->count - i - 1) * sizeof(*s->rr));
+	s->count--;
+	o->dirty = true;
+	e->b.nrr--;
+	return 0;
+}
+
+/* The RRset of type at o, made when missing; NULL on OOM. */
+static struct b_rrset *rrset_get(struct b_owner *o, uint16_t type)
+{
+	struct b_rrset *s = rrset_find(o, type);
+
+	if (s != NULL) {
+		return s;
+	}
+	if (grow((void **)&o->types, &o->cap, o->ntypes + 1,
+		 sizeof(*o->types)) != 0) {
+		return NULL;
+	}
+	s = &o->types[o->ntypes++];
+	memset(s, 0, sizeof(*s));
+	s->type = type;
+	return s;
+}
+
+static int edit_add(struct dz_zone_edit *e, const uint8_t *owner,
+		    uint16_t type, uint32_t ttl, const uint8_t *rdata,
+		    uint16_t rdlen)
+{
+	uint8_t lname[DZ_DNAME_MAX + 1];
+	size_t len;
+	struct b_owner *o;
+	struct b_rrset *s;
+	int rc = 0;
+
+	if (!owner_norm(&e->b, owner, lname, &len)) {
+		return DZ_EINVAL;
+	}
+	if (type == T_CNAME || type == T_NS) {
+		return DZ_EAGAIN;
+	}
+	o = stage(e, lname, len, true, &rc);
+	if (o == NULL) {
+		return rc;
+	}
+	if (rrset_find(o, T_CNAME) != NULL) {
+		return DZ_EAGAIN;
+	}
+	s = rrset_get(o, type);
+	if (s == NULL) {
+		return DZ_ENOMEM;
+	}
+	if (s->count == 0) {
+		s->ttl = ttl; /* new, or emptied by removes */
+		s->merged = false;
+	} else if (s->ttl != ttl || s->count >= UINT16_MAX ||
+		   rr_index(s, rdata, rdlen) != SIZE_MAX) {
+		return DZ_EAGAIN; /* the builder would merge them */
+	}
+	if (rr_append(&e->b, s, rdata, rdlen) != 0) {
+		return DZ_ENOMEM;
+	}
+	o->dirty = true;
+	return note_add(e, o->name, len, type, ttl, s->rr[s->count - 1]);
+}
+
+int dz_zone_edit_add(struct dz_zone_edit *e, const uint8_t *owner,
+		     uint16_t type, uint32_t ttl, const uint8_t *rdata,
+		     uint16_t rdlen)
+{
+	int rc;
+
+	if (e->dead) {
+		return DZ_EAGAIN;
+	}
+	e->adding = true;
+	rc = edit_add(e, owner, type, ttl, rdata, rdlen);
+	if (rc != 0) {
+		e->dead = true;
+	}
+	return rc;
+}
+
+void dz_zone_edit_count(const struct dz_zone_edit *e, size_t *removed,
+			size_t *added)
+{
+	if (removed != NULL) {
+		*removed = e->live_dels;
+	}
+	if (added != NULL) {
+		*added = e->live_adds;
+	}
+}
+
+/* ---- finishing an edit: the new zone ------------------------------------ */
+
+/* The new zone while it is made; its directories malloc'd once written. */
+struct fin {
+	struct dz_zone *z;
+	struct dz_arena *a;
+	struct dz_node **ndir;  /* NULL: still the base's */
+	uint8_t *nown;          /* per node page: ours to write */
+	size_t nnp, cnp;        /* node pages, room in ndir */
+	struct dz_slot **sdir;  /* NULL: still the base's */
+	uint8_t *sown;
+	size_t nsp;
+	size_t garbage;         /* of older generations, replaced */
+};
+
+static size_t slots_per_page(const struct dz_zone *z)
+{
+	size_t size = (size_t)z->mask + 1;
+
+	return size < DZ_SLOT_PAGE ? size : DZ_SLOT_PAGE;
+}
+
+/* Node page p's room for nodes. */
+static size_t npage_cap(const struct fin *f, size_t p)
+{
+	size_t c = f->z->ncap - p * DZ_NODE_PAGE;
+
+	return c < DZ_NODE_PAGE ? c : DZ_NODE_PAGE;
+}
+
+static int ndir_own(struct fin *f)
+{
+	if (f->ndir != NULL) {
+		return 0;
+	}
+	f->cnp = f->nnp + 4;
+	f->ndir = malloc(f->cnp * sizeof(*f->ndir));
+	f->nown = calloc(f->cnp, 1);
+	if (f->ndir == NULL || f->nown == NULL) {
+		return DZ_ENOMEM;
+	}
+	memcpy(f->ndir, f->z->nodes, f->nnp * sizeof(*f->ndir));
+	f->z->nodes = (const struct dz_node *const *)f->ndir;
+	f->garbage += f->nnp * sizeof(*f->ndir);
+	return 0;
+}
+
+/*
+ * Node page p (p <= the number of pages) made ours, with room for need
+ * nodes: a copy, grown when it is the last page and too small (small
+ * zones stay small). NULL on OOM.
+ */
+static struct dz_node *npage_w(struct fin *f, size_t p, size_t need)
+{
+	size_t cap = p < f->nnp ? npage_cap(f, p) : 0, ncap = cap;
+	struct dz_node *pg;
+	uint8_t *raw;
+
+	if (ndir_own(f) != 0) {
+		return NULL;
+	}
+	if (p < f->nnp && f->nown[p] && need <= cap) {
+		return f->ndir[p];
+	}
+	if (need > cap) {
+		ncap = cap * 2 > 16 ? cap * 2 : 16;
+		ncap = ncap < need ? need : ncap;
+		ncap = ncap < DZ_NODE_PAGE ? ncap : DZ_NODE_PAGE;
+	}
+	if (p == f->nnp && f->nnp == f->cnp) {
+		size_t n = f->cnp * 2;
+		void *d = realloc(f->ndir, n * sizeof(*f->ndir));
+		void *o = d != NULL ? realloc(f->nown, n) : NULL;
+		if (d != NULL) {
+			f->ndir = d;
+		}
+		if (o == NULL) {
+			return NULL;
+		}
+		f->nown = o;
+		memset(f->nown + f->cnp, 0, n - f->cnp);
+		f->cnp = n;
+		f->z->nodes = (const struct dz_node *const *)f->ndir;
+	}
+	raw = dz_arena_alloc_raw(f->a, ncap * sizeof(*pg) + 63);
+	if (raw == NULL) {
+		return NULL;
+	}
+	pg = (struct dz_node *)(void *)(raw + (-(uintptr_t)raw & 63));
+	if (cap > 0) {
+		memcpy(pg, f->ndir[p], cap * sizeof(*pg));
+	}
+	memset(pg + cap, 0, (ncap - cap) * sizeof(*pg));
+	f->garbage += cap * sizeof(*pg);
+	if (p == f->nnp) {
+		f->nnp++;
+	}
+	if (ncap != cap) {
+		f->z->ncap = p * DZ_NODE_PAGE + ncap; /* p is the last page */
+	}
+	f->ndir[p] = pg;
+	f->nown[p] = 1;
+	return pg;
+}
+
+/* Node k made writable (k <= nnodes: the next one is room made). */
+static struct dz_node *node_w(struct fin *f, size_t k)
+{
+	size_t off = k & (DZ_NODE_PAGE - 1);
+	struct dz_node *pg = npage_w(f, k >> DZ_NODE_PAGE_SHIFT, off + 1);
+
+	return pg != NULL ? &pg[off] : NULL;
+}
+
+/* Slot i made writable. NULL on OOM. */
+static struct dz_slot *slot_w(struct fin *f, size_t i)
+{
+	size_t p = i >> DZ_SLOT_PAGE_SHIFT, per = slots_per_page(f->z);
+	struct dz_slot *pg;
+
+	if (f->sdir == NULL) {
+		f->nsp = ((size_t)f->z->mask + 1) / per;
+		f->sdir = malloc(f->nsp * sizeof(*f->sdir));
+		f->sown = calloc(f->nsp, 1);
+		if (f->sdir == NULL || f->sown == NULL) {
+			return NULL;
+		}
+		memcpy(f->sdir, f->z->slots, f->nsp * sizeof(*f->sdir));
+		f->z->slots = (const struct dz_slot *const *)f->sdir;
+		f->garbage += f->nsp * sizeof(*f->sdir);
+	}
+	if (!f->sown[p]) {
+		pg = dz_arena_alloc_raw(f->a, per * sizeof(*pg));
+		if (pg == NULL) {
+			return NULL;
+		}
+		memcpy(pg, f->sdir[p], per * sizeof(*pg));
+		f->garbage += per * sizeof(*pg);
+		f->sdir[p] = pg;
+		f->sown[p] = 1;
+	}
+	return &f->sdir[p][i & (DZ_SLOT_PAGE - 1)];
+}
+
+/* The index of the node of a lower-case name in the zone, if any. */
+static bool node_idx(const struct dz_zone *z, const uint8_t *lname,
+		     size_t len, uint32_t h, size_t *k)
+{
+	for (size_t i = h & z->mask;; i = (i + 1) & z->mask) {
+		const struct dz_slot *s = slot_at(z, i);
+		if (s->node == 0) {
+			return false;
+		}
+		const struct dz_node *n = node_at(z, s->node - 1);
+		if (s->hash == h && n->name_len == len &&
+		    memcmp(n->name, lname, len) == 0) {
+			*k = s->node - 1;
+			return true;
+		}
+	}
+}
+
+/* The slot that holds node k (it is indexed). */
+static size_t slot_of(const struct dz_zone *z, size_t k)
+{
+	size_t i = node_at(z, k)->hash & z->mask;
+
+	while (slot_at(z, i)->node != k + 1) {
+		i = (i + 1) & z->mask;
+	}
+	return i;
+}
+
+static int slot_put(struct fin *f, uint32_t h, size_t k)
+{
+	size_t i = h & f->z->mask;
+	struct dz_slot *s;
+
+	while (slot_at(f->z, i)->node != 0) {
+		i = (i + 1) & f->z->mask;
+	}
+	s = slot_w(f, i);
+	if (s == NULL) {
+		return DZ_ENOMEM;
+	}
+	s->hash = h;
+	s->node = (uint32_t)(k + 1);
+	return 0;
+}
+
+/* Empty slot i, moving later slots of its cluster back (no tombstones). */
+static int slot_drop(struct fin *f, size_t i)
+{
+	size_t mask = f->z->mask, j = i;
+	struct dz_slot *d;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		const struct dz_slot *s = slot_at(f->z, j);
+		if (s->node == 0) {
+			break;
+		}
+		size_t home = s->hash & mask;
+		if (i <= j ? home > i && home <= j : home > i || home <= j) {
+			continue; /* probing for it never passes i */
+		}
+		struct dz_slot v = *s;
+		if ((d = slot_w(f, i)) == NULL) {
+			return DZ_ENOMEM;
+		}
+		*d = v;
+		i = j;
+	}
+	if ((d = slot_w(f, i)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	d->hash = 0;
+	d->node = 0;
+	return 0;
+}
+
+/* Double the name index (every slot page new): rare, O(zone). */
+static int rehash(struct fin *f)
+{
+	struct dz_zone *z = f->z;
+	size_t size = ((size_t)z->mask + 1) * 2, per, nsp;
+	struct dz_slot **dir;
+	uint8_t *own;
+
+	per = size < DZ_SLOT_PAGE ? size : DZ_SLOT_PAGE;
+	nsp = size / per;
+	dir = malloc(nsp * sizeof(*dir));
+	own = malloc(nsp);
+	if (dir == NULL || own == NULL) {
+		free(dir);
+		free(own);
+		return DZ_ENOMEM;
+	}
+	memset(own, 1, nsp);
+	for (size_t p = 0; p < nsp; p++) {
+		if ((dir[p] = dz_arena_alloc(f->a, per * sizeof(**dir))) ==
+		    NULL) {
+			free(dir);
+			free(own);
+			return DZ_ENOMEM;
+		}
+	}
+	f->garbage += (size / 2) * sizeof(**dir);
+	if (f->sdir == NULL) { /* the base's directory */
+		f->garbage += size / 2 / slots_per_page(z) * sizeof(*dir);
+	}
+	free(f->sdir);
+	free(f->sown);
+	f->sdir = dir;
+	f->sown = own;
+	f->nsp = nsp;
+	z->slots = (const struct dz_slot *const *)dir;
+	z->mask = (uint32_t)(size - 1);
+	for (size_t k = 0; k < z->nnodes; k++) {
+		if (slot_put(f, node_at(z, k)->hash, k) != 0) {
+			return DZ_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The index of the node of a lower-case name (in the edit's arena, so
+ * the node may point into it), made with the missing nodes above it as
+ * a build makes them: empty non-terminals, flags, counts of children.
+ */
+static int node_make_edit(struct fin *f, const uint8_t *lname, size_t len,
+			  size_t *idx)
+{
+	struct dz_zone *z = f->z;
+	uint32_t h = dz_name_hash(lname, len);
+	size_t rel = len - z->origin_len, pk, k;
+	struct dz_node *n, *p;
+	int rc;
+
+	if (node_idx(z, lname, len, h, idx)) {
+		return 0;
+	}
+	/* not the apex (it exists), so there is a parent */
+	rc = node_make_edit(f, lname + lname[0] + 1, len - lname[0] - 1u, &pk);
+	if (rc != 0) {
+		return rc;
+	}
+	if ((z->nnodes + 1) * 2 > (size_t)z->mask + 1 && rehash(f) != 0) {
+		return DZ_ENOMEM;
+	}
+	k = z->nnodes;
+	if ((n = node_w(f, k)) == NULL || (p = node_w(f, pk)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	memset(n, 0, sizeof(*n));
+	n->name = lname;
+	n->name_len = (uint8_t)len;
+	n->labels = (uint8_t)dz_dname_labels(lname);
+	n->hash = h;
+	n->flags = DZ_NODE_F_ENT;
+	if (rel <= DZ_NODE_REL) {
+		memcpy(n->rel, lname, rel);
+	}
+	p->nchild++;
+	if (lname[0] == 1 && lname[1] == '*') {
+		n->flags |= DZ_NODE_F_WILDCARD;
+		p->flags |= DZ_NODE_F_WILD_PARENT;
+		z->flags |= DZ_ZONE_F_WILD;
+		z->nwild++;
+	}
+	if (!(p->flags & DZ_NODE_F_APEX) &&
+	    (p->flags & (DZ_NODE_F_DELEG | DZ_NODE_F_OCCLUDED))) {
+		n->flags |= DZ_NODE_F_OCCLUDED;
+	}
+	if (slot_put(f, h, k) != 0) {
+		return DZ_ENOMEM;
+	}
+	z->nnodes++;
+	*idx = k;
+	return 0;
+}
+
+/*
+ * Remove node k, an empty non-terminal with nothing below (the last
+ * node moves into its place), then its parent when that is left so.
+ */
+static int node_drop(struct fin *f, size_t k)
+{
+	struct dz_zone *z = f->z;
+
+	for (;;) {
+		const struct dz_node *n = node_at(z, k);
+		const uint8_t *pname = n->name + n->name[0] + 1;
+		size_t plen = n->name_len - n->name[0] - 1u, pk;
+		size_t last = z->nnodes - 1;
+		bool wild = (n->flags & DZ_NODE_F_WILDCARD) != 0;
+		struct dz_node *d, *p;
+		struct dz_slot *s;
+
+		if (slot_drop(f, slot_of(z, k)) != 0) {
+			return DZ_ENOMEM;
+		}
+		if (k != last) {
+			size_t i = slot_of(z, last);
+			if ((d = node_w(f, k)) == NULL ||
+			    (s = slot_w(f, i)) == NULL) {
+				return DZ_ENOMEM;
+			}
+			*d = *node_at(z, last);
+			s->node = (uint32_t)(k + 1);
+		}
+		z->nnodes--;
+		if (!node_idx(z, pname, plen, dz_name_hash(pname, plen),
+			      &pk) || (p = node_w(f, pk)) == NULL) {
+			return DZ_ENOMEM; /* cannot be: every parent is */
+		}
+		p->nchild--;
+		if (wild) {
+			p->flags &= (uint16_t)~DZ_NODE_F_WILD_PARENT;
+			if (--z->nwild == 0) {
+				z->flags &= ~(uint32_t)DZ_ZONE_F_WILD;
+			}
+		}
+		if (p->nchild > 0 || p->nrrsets > 0 ||
+		    (p->flags & DZ_NODE_F_APEX)) {
+			return 0;
+		}
+		k = pk;
+	}
+}
+
+/* Octets of a node's block (its RRsets, pointers, groups, rdata). */
+static size_t block_size(const struct dz_node *n)
+{
+	size_t size = n->nrrsets * sizeof(struct dz_rrset);
+
+	for (uint16_t t = 0; t < n->nrrsets; t++) {
+		const struct dz_rrset *r = &n->rrsets[t];
+		size += r->count * (sizeof(*r->rr) +
+				    (r->group != NULL ? sizeof(*r->group) : 0));
+		for (uint16_t i = 0; i < r->count; i++) {
+			size += (size_t)dz_wire_get_u16(r->rr[i]) + 2;
+		}
+	}
+	return size;
+}
+
+/* Drop the emptied RRsets of o; the most RRs one of the others has. */
+static size_t owner_compact(struct b_owner *o)
+{
+	size_t n = 0, most = 1;
+
+	for (size_t t = 0; t < o->ntypes; t++) {
+		if (o->types[t].count == 0) {
+			free(o->types[t].rr);
+			continue;
+		}
+		most = o->types[t].count > most ? o->types[t].count : most;
+		o->types[n++] = o->types[t];
+	}
+	o->ntypes = n;
+	return most;
+}
+
+/* A touched owner's node: made, given its new block, or left empty. */
+static int owner_apply(struct fin *f, struct b_owner *o, const uint8_t **tmp)
+{
+	struct dz_node *n;
+	size_t k;
+	int rc;
+
+	if (!node_idx(f->z, o->name, o->len, o->hash, &k)) {
+		if (o->ntypes == 0) {
+			return 0;
+		}
+		if ((rc = node_make_edit(f, o->name, o->len, &k)) != 0) {
+			return rc;
+		}
+	}
+	if ((n = node_w(f, k)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	f->garbage += block_size(n);
+	n->rrsets = NULL;
+	n->nrrsets = 0;
+	n->flags |= DZ_NODE_F_ENT;
+	if (o->ntypes > 0) {
+		if (node_rrsets(f->a, n, o, tmp) != 0) {
+			return DZ_ENOMEM;
+		}
+		n->flags &= (uint16_t)~DZ_NODE_F_ENT;
+	}
+	return 0;
+}
+
+/* Make the new zone's nodes from the touched owners. */
+static int fin_nodes(struct fin *f, struct dz_zone_builder *b)
+{
+	const uint8_t **tmp;
+	size_t most = 1, k;
+	int rc = 0;
+
+	for (size_t i = 0; i < b->nowners; i++) {
+		if (b->owners[i].dirty) {
+			size_t m = owner_compact(&b->owners[i]);
+			most = m > most ? m : most;
+		}
+	}
+	if ((tmp = malloc(most * sizeof(*tmp))) == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < b->nowners && rc == 0; i++) {
+		if (b->owners[i].dirty) {
+			rc = owner_apply(f, &b->owners[i], tmp);
+		}
+	}
+	free(tmp);
+	/* names left empty go once nothing new is below them */
+	for (size_t i = 0; i < b->nowners && rc == 0; i++) {
+		const struct b_owner *o = &b->owners[i];
+		const struct dz_node *n;
+		if (!o->dirty || o->ntypes > 0 ||
+		    !node_idx(f->z, o->name, o->len, o->hash, &k)) {
+			continue;
+		}
+		n = node_at(f->z, k);
+		if (n->nchild == 0 && n->nrrsets == 0 &&
+		    !(n->flags & DZ_NODE_F_APEX)) {
+			rc = node_drop(f, k);
+		}
+	}
+	return rc;
+}
+
+/* The edit's RR lists, kept by the new zone for dz_zone_edit_walk(). */
+static int fin_recs(struct fin *f, const struct dz_zone_edit *e)
+{
+	struct dz_zone *z = f->z;
+	struct dz_zone_rec *d, *a;
+	size_t nd = 0, na = 0;
+
+	d = dz_arena_alloc_raw(f->a, (e->live_dels + 1) * sizeof(*d));
+	a = dz_arena_alloc_raw(f->a, (e->live_adds + 1) * sizeof(*a));
+	if (d == NULL || a == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < e->ndels; i++) {
+		if (!e->dels[i].dead) {
+			d[nd++] = e->dels[i].r;
+		}
+	}
+	for (size_t i = 0; i < e->nadds; i++) {
+		a[na++] = e->adds[i].r;
+	}
+	/* the base's lists are of no use to the new zone */
+	if (z->from_id != 0) {
+		f->garbage += (z->ndels + z->nadds + 2) * sizeof(*d);
+	}
+	for (size_t i = 0; i < z->nadds; i++) {
+		f->garbage += (size_t)dz_wire_get_u16(z->adds[i].rr) + 2;
+	}
+	z->dels = d;
+	z->ndels = nd;
+	z->adds = a;
+	z->nadds = na;
+	return 0;
+}
+
+/* Directories into the arena, apex, SOA. */
+static int fin_zone(struct fin *f, const char **err)
+{
+	struct dz_zone *z = f->z;
+	size_t k;
+
+	if (f->ndir != NULL) {
+		z->nodes = dz_arena_memdup(f->a, f->ndir,
+					   f->nnp * sizeof(*f->ndir));
+	}
+	if (f->sdir != NULL) {
+		z->slots = dz_arena_memdup(f->a, f->sdir,
+					   f->nsp * sizeof(*f->sdir));
+	}
+	if (z->nodes == NULL || z->slots == NULL) {
+		*err = "out of memory";
+		return DZ_ENOMEM;
+	}
+	if (!node_idx(z, z->origin, z->origin_len,
+		      dz_name_hash(z->origin, z->origin_len), &k)) {
+		*err = "no SOA record at the zone apex";
+		return DZ_EINVAL;
+	}
+	z->apex = node_at(z, k);
+	if (!zone_soa(z)) {
+		*err = "no SOA record at the zone apex";
+		return DZ_EINVAL;
+	}
+	return 0;
+}
+
+struct dz_zone *dz_zone_edit_finish(struct dz_zone_edit *e,
+				    const char **err)
+{
+	const struct dz_zone *base = e->base;
+	struct fin f = { .a = e->b.arena };
+	const char *dummy;
+	struct dz_zone *z;
+	int rc = DZ_ENOMEM;
+
+	if (err == NULL) {
+		err = &dummy;
+	}
+	*err = "out of memory";
+	if (e->dead) {
+		*err = "edit failed";
+		goto fail;
+	}
+	z = dz_arena_alloc_raw(f.a, sizeof(*z));
+	if (z == NULL) {
+		goto fail;
+	}
+	memcpy(z, base, sizeof(*z)); /* then what is its own */
+	f.z = z;
+	f.nnp = (base->ncap + DZ_NODE_PAGE - 1) / DZ_NODE_PAGE;
+	rc = fin_nodes(&f, &e->b);
+	if (rc == 0) {
+		rc = fin_recs(&f, e);
+	}
+	if (rc == 0) {
+		rc = fin_zone(&f, err);
+	}
+	if (rc == 0 && (z->gen = gen_new(f.a, base->gen)) == NULL) {
+		*err = "out of memory";
+		rc = DZ_ENOMEM;
+	}
+	free(f.ndir);
+	free(f.nown);
+	free(f.sdir);
+	free(f.sown);
+	if (rc != 0) {
+		goto fail;
+	}
+	zone_init(z);
+	atomic_init(&z->sorted, NULL);
+	z->sorted_malloced = false;
+	z->nrr = e->b.nrr;
+	z->depth = base->depth + 1;
+	z->from_id = base->id;
+	z->fingerprint = 0;
+	z->content_hash = 0;
+	z->garbage = base->garbage + f.garbage;
+	z->bytes = base->bytes + dz_arena_used(f.a);
+	edit_release(e); /* the arena is the new generation's */
+	return z;
+fail:
+	dz_zone_edit_free(e);
+	return NULL;
+}
+
+int dz_zone_edit_walk(const struct dz_zone *z, const struct dz_zone *from,
+		      dz_zone_rr_fn del, dz_zone_rr_fn add, void *arg)
+{
+	if (z->from_id == 0 || z->from_id != from->id) {
+		return DZ_ENOENT;
+	}
+	for (size_t i = 0; del != NULL && i < z->ndels; i++) {
+		const struct dz_zone_rec *r = &z->dels[i];
+		int rc = del(r->owner, r->type, r->ttl, r->rr + 2,
+			     dz_wire_get_u16(r->rr), arg);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	for (size_t i = 0; add != NULL && i < z->nadds; i++) {
+		const struct dz_zone_rec *r = &z->adds[i];
+		int rc = add(r->owner, r->type, r->ttl, r->rr + 2,
+			     dz_wire_get_u16(r->rr), arg);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	return 0;
 }

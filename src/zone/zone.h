@@ -83,3 +83,96 @@ typedef int (*dz_zone_rr_fn)(const uint8_t *owner, uint16_t type,
 			     uint32_t ttl, const uint8_t *rdata,
 			     uint16_t rdlen, void *arg);
 int dz_zone_walk(const struct dz_zone *z, dz_zone_rr_fn cb, void *arg);
+
+/* ---- editing a served zone in place (issue 3) -------------------------- */
+
+/*
+ * A new version of a zone made from a served one by removing and adding
+ * RRs, sharing everything it does not change with it (copy-on-write of
+ * the touched parts), so that a change costs O(change) however big the
+ * zone is. The result must be exactly what dz_zone_builder would make of
+ * the edited RR set -- lookups, flags, RRset order and rotation groups,
+ * walk order -- or the edit declines with DZ_EAGAIN and the caller builds
+ * the zone from scratch. It declines what needs to know where an RR came
+ * from or touches zone-wide structure:
+ *  - adding an RR identical to one present, or to an RRset whose TTL
+ *    differs (the builder would merge them);
+ *  - removing from an RRset that the builder merged (identical RRs
+ *    collapsed, or differing TTLs), or an RR whose TTL is not the
+ *    RRset's;
+ *  - any CNAME added or removed, or any RR added at a name with a CNAME;
+ *  - NS added or removed below the apex (zone cuts), or at the apex;
+ *  - the edit chain of this zone is long or holds much garbage
+ *    (dz_zone_edit_new returns NULL with *why = DZ_EAGAIN: rebuild).
+ * Removing the last RR of a name removes its node (or leaves an empty
+ * non-terminal when names exist below it), and empty non-terminals
+ * that are left with nothing below go too; adding below a new name makes
+ * the empty non-terminals above it. The apex SOA may be replaced (remove
+ * the old one, add the new one): the serial and negative TTL follow.
+ *
+ * Call every remove before any add. Single-threaded, load time only; the
+ * base zone is not changed and stays valid for readers.
+ */
+struct dz_zone_edit;
+
+/*
+ * Start an edit of base (the edit holds a reference to it). NULL with
+ * *why = DZ_ENOMEM, or DZ_EAGAIN when base should be rebuilt instead.
+ */
+struct dz_zone_edit *dz_zone_edit_new(struct dz_zone *base, int *why);
+
+/* Abandon an edit. NULL is a no-op. */
+void dz_zone_edit_free(struct dz_zone_edit *e);
+
+/*
+ * Remove one RR (owner any case, rdata uncompressed, as given to the
+ * builder; ttl as given too). 0, DZ_ENOENT (no such RR), DZ_EAGAIN (see
+ * above) or DZ_ENOMEM. After any error but DZ_ENOENT the edit is dead:
+ * free it.
+ */
+int dz_zone_edit_del(struct dz_zone_edit *e, const uint8_t *owner,
+		     uint16_t type, uint32_t ttl, const uint8_t *rdata,
+		     uint16_t rdlen);
+
+/* Add one RR: 0, DZ_EINVAL (owner not in the zone), DZ_EAGAIN or
+ * DZ_ENOMEM. After an error the edit is dead: free it. */
+int dz_zone_edit_add(struct dz_zone_edit *e, const uint8_t *owner,
+		     uint16_t type, uint32_t ttl, const uint8_t *rdata,
+		     uint16_t rdlen);
+
+/* Net RRs removed and added so far (a remove and an add of the same RR
+ * cancel out). */
+void dz_zone_edit_count(const struct dz_zone_edit *e, size_t *removed,
+			size_t *added);
+
+/*
+ * Finish: the new zone (reference count 1, fingerprint and content hash
+ * 0 until set) or NULL (OOM, or no SOA at the apex: *err says). Consumes
+ * e in every case.
+ */
+struct dz_zone *dz_zone_edit_finish(struct dz_zone_edit *e,
+				    const char **err);
+
+/*
+ * When z was made by an edit of from: visit the RRs removed (del) and
+ * then those added (add), SOA included, and return 0 (or the first
+ * non-zero a callback returned). DZ_ENOENT when z is not an edit of
+ * from (then diff the two zones with dz_zone_walk).
+ */
+int dz_zone_edit_walk(const struct dz_zone *z, const struct dz_zone *from,
+		      dz_zone_rr_fn del, dz_zone_rr_fn add, void *arg);
+
+/*
+ * What the build knows of a zone's inputs beyond the fingerprint: the
+ * hash of its content (see build.h content_serial) and the names at
+ * which a cross-record check failed an object (wire form, any case):
+ * a change at one of them could change which object wins, so the build
+ * rebuilds the zone rather than edit it there. Edits keep the names
+ * (and set no hash); failed NULL keeps the names z has. 0 or DZ_ENOMEM.
+ */
+int dz_zone_set_build_info(struct dz_zone *z, uint64_t content_hash,
+			   const uint8_t *const *failed, size_t nfailed);
+uint64_t dz_zone_content_hash(const struct dz_zone *z);
+
+/* Did a check fail an object at owner (wire form, any case)? */
+bool dz_zone_check_failed_at(const struct dz_zone *z, const uint8_t *owner);

@@ -356,8 +356,9 @@ static unsigned manifest_errors(void *arg)
 	const struct daemon *d = arg;
 	struct dz_diags all = { 0 };
 	struct dz_mfile *const *files;
+	struct dz_mset_problem *pv = NULL;
 	unsigned n = 0;
-	size_t nf;
+	size_t nf, np = 0;
 
 	files = dz_mset_files(d->set, &nf);
 	dz_build_collect_diags(files, nf, &all);
@@ -367,6 +368,12 @@ static unsigned manifest_errors(void *arg)
 	dz_diags_clear(&all);
 	for (size_t i = 0; i < dz_mset_count(d->set); i++) {
 		n += dz_mset_rejected(d->set, i) != NULL;
+	}
+	if (dz_mset_problems(d->set, &pv, &np) == 0) {
+		for (size_t i = 0; i < np; i++) {
+			n += pv[i].fault == DZ_MSET_SKIPPED;
+		}
+		dz_mset_problems_free(pv, np);
 	}
 	return n;
 }

@@ -36,6 +36,34 @@ static size_t answer_signed(struct dz_worker *w,
 	}
 }
 
+/*
+ * IXFR over UDP (RFC 1995 2) goes to the transfer code, which applies the
+ * access rules of TCP transfers. Only QTYPE IXFR gets here, after the
+ * query path (which answered FORMERR): the hot path stays as it was.
+ * The query path's answer stands when the query is not a well-formed
+ * IXFR; else the new one replaces it, and info describes it.
+ */
+static size_t ixfr_udp(struct dz_worker *w, const struct dz_snapshot *snap,
+		       const uint8_t *req, size_t reqlen, uint8_t *resp,
+		       size_t len, const struct sockaddr *peer,
+		       struct dz_query_info *info)
+{
+	const struct dz_zone *z = NULL;
+	size_t n = 0;
+
+	if (!dz_xfr_udp(snap, req, reqlen, peer, w->ub->udp_max, resp, &n,
+			&z)) {
+		return len;
+	}
+	info->zone = z;
+	info->rcode = n >= 12 ? resp[3] & 0x0f : 0;
+	info->cls = info->rcode == 0 ? DZ_ANS_POSITIVE :
+		    info->rcode == 5 ? DZ_ANS_REFUSED : DZ_ANS_ERROR;
+	info->tc = n >= 12 && (resp[2] & 0x02);
+	info->len = n;
+	return n;
+}
+
 size_t dz_worker_answer(struct dz_worker *w, const struct dz_snapshot *snap,
 			const uint8_t *req, size_t reqlen, uint8_t *resp,
 			unsigned flags, const struct sockaddr *peer,
@@ -52,6 +80,9 @@ size_t dz_worker_answer(struct dz_worker *w, const struct dz_snapshot *snap,
 		len = dz_query_answer(w->qctx, snap, req, reqlen, resp, flags);
 	}
 	dz_query_last(w->qctx, &info);
+	if (info.qtype == 251 && !(flags & DZ_QUERY_TCP)) { /* IXFR */
+		len = ixfr_udp(w, snap, req, reqlen, resp, len, peer, &info);
+	}
 	if (len > 0 && !(flags & DZ_QUERY_TCP)) {
 		len = dz_rrl_check(&info, peer, peerlen, resp, len);
 	}

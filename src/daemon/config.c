@@ -11,8 +11,14 @@
 #include "util/arena.h"
 #include "util/errcode.h"
 
-/* The nodes of every file read: option values point into them. */
+/*
+ * The values set from every file read: option rows point into them. A
+ * file is parsed into a scratch arena, freed once applied, so that what
+ * a parse leaves behind (the tree, a fast-parser attempt that declined)
+ * is not kept for the life of the process.
+ */
 static struct dz_arena *keep;
+#define KEEP_CHUNK 4096 /* a settings file sets a few short values */
 
 /* Levenshtein distance of a and b, capped: only small ones matter. */
 static size_t distance(const char *a, const char *b)
@@ -110,6 +116,10 @@ static void set_one(const struct dz_opt *o, const struct dz_ynode *v,
 	if (text == NULL) {
 		return;
 	}
+	if ((text = dz_arena_strdup(keep, text)) == NULL) {
+		problem(d, file, v, o->name, "out of memory");
+		return;
+	}
 	if (dz_opt_set(o, text, DZ_OPT_SRC_FILE, &why) != 0) {
 		snprintf(msg, sizeof(msg), "'%s': %s", text, why);
 		problem(d, file, v, o->name, msg);
@@ -176,27 +186,39 @@ static int apply(const struct dz_ydoc *docs, size_t ndocs,
 static int load(const char *path, const char *buf, size_t len,
 		const char *display, struct dz_diags *d)
 {
+	struct dz_arena *scratch;
 	struct dz_ydoc *docs = NULL;
 	size_t ndocs = 0, before = d->n;
 	int rc;
 
-	if (keep == NULL && (keep = dz_arena_new(0)) == NULL) {
+	if (keep == NULL && (keep = dz_arena_new(KEEP_CHUNK)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	if ((scratch = dz_arena_new(0)) == NULL) {
 		return DZ_ENOMEM;
 	}
 	if (path != NULL) {
-		rc = dz_yaml_parse_file(path, display, NULL, keep, &docs,
+		rc = dz_yaml_parse_file(path, display, NULL, scratch, &docs,
 					&ndocs, d);
 	} else {
-		rc = dz_yaml_parse_buffer(buf, len, display, NULL, keep, &docs,
-					  &ndocs, d);
+		rc = dz_yaml_parse_buffer(buf, len, display, NULL, scratch,
+					  &docs, &ndocs, d);
 	}
-	if (rc != 0) {
-		return rc;
+	if (rc == 0) {
+		rc = apply(docs, ndocs, display, d);
+		/* The parser only warns (a duplicate key: the last one
+		 * wins); in settings that is a mistake worth stopping for. */
+		if (rc == 0 && d->n > before) {
+			rc = DZ_EINVAL;
+		}
 	}
-	rc = apply(docs, ndocs, display, d);
-	/* The parser only warns (a duplicate key: the last one wins); in
-	 * settings that is a mistake worth stopping for. */
-	return rc == 0 && d->n > before ? DZ_EINVAL : rc;
+	dz_arena_free(scratch);
+	return rc;
+}
+
+size_t dz_config_kept(void)
+{
+	return keep != NULL ? dz_arena_used(keep) : 0;
 }
 
 int dz_config_load_file(const char *path, const char *display,

@@ -17,8 +17,8 @@
  * the others a scalar. Every problem goes to diags with the file's
  * line and column as "key 'x': why" (unknown key, command-line-only key,
  * key given twice, wrong type, bad value) or as libyaml's syntax error.
- * The text of the file is kept for the life of the process (the rows
- * point into it).
+ * The values set are copied and kept for the life of the process (the
+ * rows point into them); the rest of the parse is freed.
  * [in]  path: the file; display: its name in diagnostics.
  * Returns 0, DZ_EINVAL (problems in diags; the good keys are set),
  * DZ_EYAML / DZ_ELIMIT (nothing set), -errno when the file cannot be
@@ -30,6 +30,9 @@ int dz_config_load_file(const char *path, const char *display,
 /* The same for text in memory (tests). */
 int dz_config_load_buffer(const char *buf, size_t len, const char *display,
 			  struct dz_diags *diags);
+
+/* Bytes kept so far for the values set from files (tests). */
+size_t dz_config_kept(void);
 
 /*
  * The start-up order of dropzoned's settings: scan argv, read the file

@@ -23,7 +23,9 @@
  *    version.bind and version.server (version) when configured (RFC
  *    4892), else REFUSED;
  *  - class other than IN: REFUSED; type OPT: FORMERR; AXFR/IXFR: FORMERR
- *    over UDP, REFUSED over TCP (not served yet); MAILA/MAILB: NOTIMP;
+ *    over UDP, REFUSED over TCP; MAILA/MAILB: NOTIMP (the daemon gives
+ *    transfers over TCP to xfr/ first, dz_xfr_start(), and an IXFR over
+ *    UDP that has an SOA in its authority section, dz_xfr_udp());
  *  - no zone of ours at or above the name: REFUSED; DS at a zone's apex
  *    goes to the parent zone when it is ours too;
  *  - a zone cut at or above the name (NS below the apex; DS at the cut
@@ -971,6 +973,9 @@ static int check_question(const struct dz_query_ctx *q)
 		return RC_FORMERR;
 	case T_AXFR:
 	case T_IXFR:
+		/* AXFR over UDP is not defined (RFC 5936 4.2). The daemon,
+		 * which has the client's address for --allow-transfer,
+		 * replaces this FORMERR for a well-formed IXFR (answer.c). */
 		return (q->flags & DZ_QUERY_TCP) ? RC_REFUSED : RC_FORMERR;
 	case T_MAILA:
 	case T_MAILB:

@@ -242,6 +242,7 @@ static int parse_rr(struct xreq *r, size_t *pos, int section, bool last)
 	}
 	if (section == 3 && type == XT_OPT) {
 		r->edns = true;
+		r->payload = dz_wire_get_u16(m + p + 2);
 	}
 	if (type == XT_TSIG) {
 		if (section != 3 || !last) {

@@ -41,6 +41,7 @@ enum {
 #define XF2_QR 0x80
 #define XF2_OPCODE 0x78
 #define XF2_AA 0x04
+#define XF2_TC 0x02
 #define XF2_RD 0x01
 #define XOP_NOTIFY 4
 
@@ -145,6 +146,7 @@ struct xreq {
 	size_t qend;            /* offset after the question */
 	bool rd;
 	bool edns;
+	uint16_t payload;        /* EDNS: the client's UDP payload size */
 	bool has_soa;           /* IXFR: an SOA in the authority section */
 	uint32_t soa_serial;
 	bool tsig;              /* a TSIG RR ends the additional section */

@@ -15,6 +15,10 @@
 #define MSG_TARGET 16384
 /* Room kept at the end of each message for OPT and TSIG. */
 #define MSG_RESERVE 512
+/* An OPT RR without options; a TSIG RR (hmac-sha256, a key name of up
+ * to 100 octets): kept free when a reply must fit a UDP size. */
+#define OPT_ROOM 11
+#define TSIG_ROOM 200
 
 /* The parts a transfer sends, in order. */
 enum seg_kind {
@@ -279,11 +283,16 @@ size_t dz_xfr_next(struct dz_xfr *x, uint8_t *resp)
 
 /* ---- Starting ---------------------------------------------------------- */
 
-/* A reply of one message: the question, maybe one SOA, OPT, TSIG. */
+/*
+ * A reply of one message of at most limit bytes: the question, maybe
+ * one SOA, OPT, TSIG. An SOA that does not fit (UDP) is left out and TC
+ * set, which sends the client to TCP all the same.
+ */
 static size_t reply(const struct xreq *r, int rcode, const struct dz_zone *z,
-		    struct xtsig_state *ts, uint8_t *resp)
+		    struct xtsig_state *ts, uint8_t *resp, size_t limit)
 {
 	struct xmsg *m = malloc(sizeof(*m));
+	size_t reserve = (r->edns ? OPT_ROOM : 0) + (ts ? TSIG_ROOM : 0);
 	struct xrr rr;
 	size_t len;
 
@@ -292,22 +301,26 @@ static size_t reply(const struct xreq *r, int rcode, const struct dz_zone *z,
 	}
 	m->nent = 0;
 	memset(m->tab, 0, sizeof(m->tab));
-	dz_xfr_msg_init(m, resp, DZ_MSG_MAX, r->msg, r->rd);
+	dz_xfr_msg_init(m, resp, limit, r->msg, r->rd);
 	if (rcode != XRC_NOERROR) {
 		resp[2] &= (uint8_t)~XF2_AA;
 	}
 	dz_xfr_msg_question(m, r->qname, r->qtype, r->qclass);
 	if (z != NULL) {
 		rr_of_set(z->origin, z->soa, 0, &rr);
-		dz_xfr_msg_rr(m, rr.owner, rr.type, rr.ttl, rr.rdata,
-			      rr.rdlen);
+		if (dz_xfr_msg_fits(m, rr.owner, rr.rdlen, reserve)) {
+			dz_xfr_msg_rr(m, rr.owner, rr.type, rr.ttl, rr.rdata,
+				      rr.rdlen);
+		} else {
+			resp[2] |= XF2_TC;
+		}
 	}
 	if (r->edns) {
 		dz_xfr_msg_opt(m);
 	}
 	len = dz_xfr_msg_finish(m, rcode);
 	free(m);
-	return dz_xfr_tsig_sign(ts, resp, len, DZ_MSG_MAX);
+	return dz_xfr_tsig_sign(ts, resp, len, limit);
 }
 
 /* Cheap test on the question: AXFR or IXFR at all? */
@@ -358,7 +371,7 @@ static enum dz_xfr_verdict begin(const struct dz_zone *z, const struct xreq *r,
 	if (r->qtype == XT_IXFR && r->has_soa &&
 	    !dz_serial_gt(z->serial, r->soa_serial)) {
 		/* Up to date (RFC 1995 2): our SOA alone. */
-		*resplen = reply(r, XRC_NOERROR, z, ts, resp);
+		*resplen = reply(r, XRC_NOERROR, z, ts, resp, DZ_MSG_MAX);
 		dz_xfr_tsig_state_free(ts);
 		return DZ_XFR_REPLY;
 	}
@@ -370,7 +383,7 @@ static enum dz_xfr_verdict begin(const struct dz_zone *z, const struct xreq *r,
 		x = full_transfer(z, r);
 	}
 	if (x == NULL) {
-		*resplen = reply(r, XRC_SERVFAIL, NULL, ts, resp);
+		*resplen = reply(r, XRC_SERVFAIL, NULL, ts, resp, DZ_MSG_MAX);
 		dz_xfr_tsig_state_free(ts);
 		return DZ_XFR_REPLY;
 	}
@@ -386,54 +399,116 @@ const struct dz_zone *dz_xfr_zone(const struct dz_xfr *x)
 	return x->zone;
 }
 
+/*
+ * The checks every transfer request passes: class IN, --tsig-key,
+ * --allow-transfer, a zone we serve. The zone, with *ts the state to
+ * sign the answer with (NULL: unsigned); or NULL with the error reply in
+ * resp. Over UDP the address is checked first and a refusal is only
+ * logged at debug level: a forged source must not fill the log.
+ */
+static const struct dz_zone *admit(const struct dz_snapshot *snap,
+				   const struct xreq *r,
+				   const struct sockaddr *peer, const char *who,
+				   bool udp, struct xtsig_state **ts,
+				   uint8_t *resp, size_t *resplen)
+{
+	const struct xcfg *c = dz_xfr_cfg();
+	const char *kind = r->qtype == XT_AXFR ? "AXFR" : "IXFR";
+	char zone[DZ_DNAME_MAX * 4 + 1];
+	const struct dz_zone *z;
+	int rcode;
+
+	*ts = NULL;
+	dz_dname_to_text(r->qname, zone, sizeof(zone));
+	if (r->qclass != XC_IN) {
+		*resplen = reply(r, XRC_REFUSED, NULL, NULL, resp, DZ_MSG_MAX);
+		return NULL;
+	}
+	if (udp && !dz_xfr_acl_allows(c, peer)) {
+		dz_log_debug("transfer: %s of '%s' over UDP to %s refused: "
+			     "not in --allow-transfer", kind, zone, who);
+		*resplen = reply(r, XRC_REFUSED, NULL, NULL, resp, DZ_MSG_MAX);
+		return NULL;
+	}
+	rcode = dz_xfr_tsig_check(c, r, ts, who, zone);
+	if (rcode >= 0) {
+		*resplen = dz_xfr_tsig_error(r, rcode, resp);
+		return NULL;
+	}
+	if (!udp && !dz_xfr_acl_allows(c, peer)) {
+		dz_log_warn("transfer: %s of '%s' to %s refused: not in "
+			    "--allow-transfer", kind, zone, who);
+		*resplen = reply(r, XRC_REFUSED, NULL, *ts, resp, DZ_MSG_MAX);
+		goto fail;
+	}
+	z = dz_xfr_zone_exact(snap, r->qname, r->qname_len);
+	if (z == NULL) {
+		dz_log_info("transfer: zone '%s' asked by %s is not served",
+			    zone, who);
+		*resplen = reply(r, XRC_NOTAUTH, NULL, *ts, resp, DZ_MSG_MAX);
+		goto fail;
+	}
+	return z;
+fail:
+	dz_xfr_tsig_state_free(*ts);
+	*ts = NULL;
+	return NULL;
+}
+
 enum dz_xfr_verdict dz_xfr_start(const struct dz_snapshot *snap,
 				 const uint8_t *req, size_t reqlen,
 				 const struct sockaddr *peer, socklen_t peerlen,
 				 uint8_t *resp, size_t *resplen,
 				 struct dz_xfr **out)
 {
-	const struct xcfg *c;
 	const struct dz_zone *z;
-	struct xtsig_state *ts = NULL;
+	struct xtsig_state *ts;
 	struct xreq r;
-	char who[80], zone[DZ_DNAME_MAX * 4 + 1];
-	int rcode;
+	char who[80];
 
 	(void)peerlen;
 	*out = NULL;
 	if (!is_transfer(req, reqlen)) {
 		return DZ_XFR_NONE;
 	}
-	c = dz_xfr_cfg();
 	if (dz_xfr_req_parse(&r, req, reqlen) != 0) {
 		return DZ_XFR_NONE; /* the query path answers FORMERR */
 	}
 	dz_xfr_addr_text(peer, who, sizeof(who));
-	dz_dname_to_text(r.qname, zone, sizeof(zone));
-	if (r.qclass != XC_IN) {
-		*resplen = reply(&r, XRC_REFUSED, NULL, NULL, resp);
-		return DZ_XFR_REPLY;
-	}
-	rcode = dz_xfr_tsig_check(c, &r, &ts, who, zone);
-	if (rcode >= 0) {
-		*resplen = dz_xfr_tsig_error(&r, rcode, resp);
-		return DZ_XFR_REPLY;
-	}
-	if (!dz_xfr_acl_allows(c, peer)) {
-		dz_log_warn("transfer: %s of '%s' to %s refused: not in "
-			    "--allow-transfer", r.qtype == XT_AXFR ? "AXFR" :
-			    "IXFR", zone, who);
-		*resplen = reply(&r, XRC_REFUSED, NULL, ts, resp);
-		dz_xfr_tsig_state_free(ts);
-		return DZ_XFR_REPLY;
-	}
-	z = dz_xfr_zone_exact(snap, r.qname, r.qname_len);
+	z = admit(snap, &r, peer, who, false, &ts, resp, resplen);
 	if (z == NULL) {
-		dz_log_info("transfer: zone '%s' asked by %s is not served",
-			    zone, who);
-		*resplen = reply(&r, XRC_NOTAUTH, NULL, ts, resp);
-		dz_xfr_tsig_state_free(ts);
 		return DZ_XFR_REPLY;
 	}
 	return begin(z, &r, who, ts, resp, resplen, out);
+}
+
+bool dz_xfr_udp(const struct dz_snapshot *snap, const uint8_t *req,
+		size_t reqlen, const struct sockaddr *peer, size_t udp_max,
+		uint8_t *resp, size_t *resplen, const struct dz_zone **zone)
+{
+	const struct dz_zone *z;
+	struct xtsig_state *ts;
+	struct xreq r;
+	char who[80];
+	size_t limit;
+
+	*zone = NULL;
+	if (!is_transfer(req, reqlen) ||
+	    dz_xfr_req_parse(&r, req, reqlen) != 0 || r.qtype != XT_IXFR ||
+	    !r.has_soa) {
+		return false; /* the query path answers FORMERR */
+	}
+	dz_xfr_addr_text(peer, who, sizeof(who));
+	z = admit(snap, &r, peer, who, true, &ts, resp, resplen);
+	if (z == NULL) {
+		return true;
+	}
+	/* RFC 1995 2: our SOA tells the client to come back over TCP
+	 * (or that it is up to date); no difference is sent over UDP. */
+	limit = r.edns ? (r.payload < 512 ? 512 : r.payload) : 512;
+	*resplen = reply(&r, XRC_NOERROR, z, ts, resp,
+			 limit < udp_max ? limit : udp_max);
+	dz_xfr_tsig_state_free(ts);
+	*zone = z;
+	return true;
 }

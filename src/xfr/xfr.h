@@ -40,6 +40,22 @@ enum dz_xfr_verdict dz_xfr_start(const struct dz_snapshot *snap,
 				 uint8_t *resp, size_t *resplen,
 				 struct dz_xfr **out);
 
+/*
+ * An IXFR query over UDP (RFC 1995 2), for the UDP path once the query
+ * path has seen QTYPE IXFR. The checks of dz_xfr_start() (class,
+ * --tsig-key, --allow-transfer, a served zone: the same REFUSED, NOTAUTH
+ * or TSIG error), then NOERROR, AA and our SOA alone: the client is up
+ * to date, or goes on over TCP. The SOA is left out, TC set, when it does
+ * not fit in 512 octets, the client's EDNS size or udp_max.
+ * [out] resp, *resplen: the reply (0: drop it).
+ * [out] *zone: the zone that answered, or NULL.
+ * False (resp untouched) when the query is not an IXFR with an SOA in
+ * its authority section: the query path's FORMERR stands.
+ */
+bool dz_xfr_udp(const struct dz_snapshot *snap, const uint8_t *req,
+		size_t reqlen, const struct sockaddr *peer, size_t udp_max,
+		uint8_t *resp, size_t *resplen, const struct dz_zone **zone);
+
 /* The zone a transfer sends (held by the transfer). */
 const struct dz_zone *dz_xfr_zone(const struct dz_xfr *x);
 

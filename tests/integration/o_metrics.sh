@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # o_metrics.sh -- /metrics counts exactly the queries sent (UDP and TCP,
 # IPv4 and IPv6, NOERROR, NXDOMAIN and REFUSED), the zone gauges follow
-# the served zones, reloads are counted; /health, /ready, /status, 404,
-# 405; a second daemon on the same HTTP port fails with the reason.
+# the served zones, reloads and manifest errors are counted (a skipped
+# symlink: one each); /health, /ready, /status, 404, 405; a second
+# daemon on the same HTTP port fails with the reason.
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/r_lib.sh"
 . "$(dirname "$0")/o_lib.sh"
@@ -97,9 +98,21 @@ _reloaded() {
 wait_for -t 10 _reloaded || fail "reload not counted"
 expect_eq "$(metric "$(scrape)" 'dropzone_records{zone="o.test."}')" 5 \
 	"records after adding one"
+# Skipped files count one each: a dangling symlink, a loop (two files),
+# a symlink leading outside the directory.
+errors() { metric "$(scrape)" 'dropzone_manifest_errors'; }
+_errors() { [ "$(errors)" -eq "$1" ]; }
+_errors_over() { [ "$(errors)" -gt "$1" ]; }
+a_record "$tmp/outside.yaml" out 192.0.2.9 o.test
+ln -s nowhere.yaml "$m/dangling.yaml"
+ln -s loop2.yaml "$m/loop1.yaml"
+ln -s loop1.yaml "$m/loop2.yaml"
+ln -s "$tmp/outside.yaml" "$m/outside.yaml"
+wait_for -t 10 _errors 4 || fail "4 skipped files counted as $(errors)"
+rm "$m/dangling.yaml"
+wait_for -t 10 _errors 3 || fail "3 skipped files counted as $(errors)"
 printf 'kind: ARecord\nspec: [\n' >"$m/bad.yaml"
-_errors() { [ "$(metric "$(scrape)" 'dropzone_manifest_errors')" -ge 1 ]; }
-wait_for -t 10 _errors || fail "manifest error not counted"
+wait_for -t 10 _errors_over 3 || fail "manifest error not counted"
 
 # The other routes.
 expect_eq "$(get /health)" 200 "/health"

@@ -111,6 +111,47 @@ static void every_type(void **state)
 	assert_string_equal(t_seen, "x|y|z|");
 }
 
+/*
+ * A file the fast parser declines (a flow sequence at the end, after 200
+ * list items it has already turned into nodes) is parsed again by
+ * libyaml: neither tree is kept, only the 202 values set, 16 bytes each
+ * in the arena. The values outlive the parse.
+ */
+static void kept_values_only(void **state)
+{
+	struct dz_yaml_limits lim;
+	struct dz_arena *a = dz_arena_new(0);
+	struct dz_ydoc *docs = NULL;
+	size_t ndocs = 0, before, len = 0;
+	char *buf = malloc(16 * 1024), name[8];
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(buf);
+	len += (size_t)sprintf(buf + len, "items:\n");
+	for (int i = 0; i < 200; i++) {
+		len += (size_t)sprintf(buf + len, "  - it%03d\n", i);
+	}
+	len += (size_t)sprintf(buf + len, "multi: [p, q]\n");
+	dz_yaml_limits_default(&lim);
+	assert_int_equal(dz_yaml_fast_parse(buf, len, &lim, a, &docs, &ndocs),
+			 DZ_EAGAIN);
+	assert_true(dz_arena_used(a) > 200 * 16); /* what it left behind */
+	dz_arena_free(a);
+
+	before = dz_config_kept();
+	assert_int_equal(dz_config_load_buffer(buf, len, "t.yaml", &diags), 0);
+	assert_int_equal(dz_config_kept() - before, 202 * 16);
+	memset(buf, 'x', len); /* nothing may point into the text */
+	free(buf);
+	assert_int_equal(t_items.n, 200);
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "it%03d", i);
+		assert_string_equal(t_items.v[i], name);
+	}
+	assert_string_equal(t_seen, "p|q|");
+}
+
 static void scalar_for_a_list(void **state)
 {
 	(void)state;
@@ -437,6 +478,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(every_type, reset),
+		cmocka_unit_test_setup(kept_values_only, reset),
 		cmocka_unit_test_setup(scalar_for_a_list, reset),
 		cmocka_unit_test_setup(empty_file, reset),
 		cmocka_unit_test_setup(unknown_key, reset),

@@ -279,6 +279,86 @@ static void test_ixfr_current(void **state)
 	expect_reply(v, rlen, LDNS_RCODE_NOERROR, 1);
 }
 
+/* dz_xfr_udp() on a query; whether it answered, the reply's rcode,
+ * answer count and TC bit (-1, 0, false when it did not). The serial
+ * of the SOA answered goes to udp_serial. */
+static uint32_t udp_serial;
+
+static bool udp(const char *name, ldns_rr_type type, uint32_t serial,
+		const struct sockaddr_in *peer, size_t udp_max, int *rcode,
+		size_t *nan, bool *tc)
+{
+	const struct dz_zone *z = NULL;
+	ldns_pkt *p = NULL;
+	uint8_t q[512];
+	size_t qlen = make_query(name, type, serial, true, q), rlen = 0;
+
+	*rcode = -1;
+	*nan = 0;
+	*tc = false;
+	if (!dz_xfr_udp(snap, q, qlen, (const struct sockaddr *)peer,
+			udp_max, resp, &rlen, &z)) {
+		assert_null(z);
+		return false;
+	}
+	assert_true(rlen <= (udp_max < 512 ? 512 : udp_max));
+	assert_int_equal(ldns_wire2pkt(&p, resp, rlen), LDNS_STATUS_OK);
+	assert_int_equal(ldns_pkt_id(p), 0x1234);
+	assert_int_equal(ldns_pkt_qdcount(p), 1);
+	*rcode = ldns_pkt_get_rcode(p);
+	*nan = ldns_pkt_ancount(p);
+	*tc = ldns_pkt_tc(p);
+	if (*nan == 1) {
+		ldns_rr *soa = ldns_rr_list_rr(ldns_pkt_answer(p), 0);
+		assert_int_equal(ldns_rr_get_type(soa), LDNS_RR_TYPE_SOA);
+		udp_serial = ldns_rdf2native_int32(ldns_rr_rdf(soa, 2));
+	}
+	assert_true(ldns_pkt_aa(p) == (*rcode == LDNS_RCODE_NOERROR));
+	assert_true((z != NULL) == (*rcode == LDNS_RCODE_NOERROR));
+	ldns_pkt_free(p);
+	return true;
+}
+
+/* IXFR over UDP (RFC 1995 2): our SOA alone, or the TCP path's refusal. */
+static void test_ixfr_udp(void **state)
+{
+	int rc;
+	size_t nan;
+	bool tc;
+
+	(void)state;
+	/* older, the same, newer: the SOA (serial 7) */
+	for (uint32_t from = 6; from <= 8; from++) {
+		assert_true(udp("example.net.", LDNS_RR_TYPE_IXFR, from,
+				&peer_ok, 1232, &rc, &nan, &tc));
+		assert_int_equal(rc, LDNS_RCODE_NOERROR);
+		assert_int_equal(nan, 1);
+		assert_false(tc);
+		assert_int_equal(udp_serial, 7);
+	}
+	assert_true(udp("example.net.", LDNS_RR_TYPE_IXFR, 3, &peer_bad, 1232,
+			&rc, &nan, &tc));
+	assert_int_equal(rc, LDNS_RCODE_REFUSED);
+	assert_int_equal(nan, 0);
+	assert_true(udp("example.org.", LDNS_RR_TYPE_IXFR, 3, &peer_ok, 1232,
+			&rc, &nan, &tc));
+	assert_int_equal(rc, LDNS_RCODE_NOTAUTH);
+	/* no SOA in the authority section, AXFR, a plain query: FORMERR
+	 * or the answer of the query path */
+	assert_false(udp("example.net.", LDNS_RR_TYPE_IXFR, 0, &peer_ok, 1232,
+			 &rc, &nan, &tc));
+	assert_false(udp("example.net.", LDNS_RR_TYPE_AXFR, 0, &peer_ok, 1232,
+			 &rc, &nan, &tc));
+	assert_false(udp("example.net.", LDNS_RR_TYPE_SOA, 0, &peer_ok, 1232,
+			 &rc, &nan, &tc));
+	/* no room for the SOA: TC, and the client goes to TCP all the same */
+	assert_true(udp("example.net.", LDNS_RR_TYPE_IXFR, 3, &peer_ok, 40,
+			&rc, &nan, &tc));
+	assert_int_equal(rc, LDNS_RCODE_NOERROR);
+	assert_int_equal(nan, 0);
+	assert_true(tc);
+}
+
 /* No history: the whole zone, in the AXFR shape (RFC 1995 4). */
 static void test_ixfr_fallback(void **state)
 {
@@ -679,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_not_transfer),
 		cmocka_unit_test(test_ixfr_current),
 		cmocka_unit_test(test_ixfr_fallback),
+		cmocka_unit_test(test_ixfr_udp),
 		cmocka_unit_test(test_ixfr_history),
 		cmocka_unit_test(test_ixfr_bound),
 		cmocka_unit_test(test_acl_parse),

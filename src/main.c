@@ -283,12 +283,28 @@ static void log_diags(const struct dz_diags *d)
 	}
 }
 
-/* What changed between two snapshots, zone by zone (by RR counts: a
- * changed RR counts as one added and one removed only when the counts
- * move, so these are net figures). */
+/* What changed between two snapshots, zone by zone: exact RR counts for
+ * zones edited in place (the SOA left out); for rebuilt zones net ones (a
+ * changed RR counts only when the counts move). */
 struct delta {
-	size_t added, removed, changed, zones, records, rebuilt;
+	size_t added, removed, changed, zones, records, rebuilt, edited;
 };
+
+static int count_del(const uint8_t *owner, uint16_t type, uint32_t ttl,
+		     const uint8_t *rdata, uint16_t rdlen, void *arg)
+{
+	(void)owner, (void)ttl, (void)rdata, (void)rdlen;
+	((struct delta *)arg)->removed += type != 6; /* SOA */
+	return 0;
+}
+
+static int count_add(const uint8_t *owner, uint16_t type, uint32_t ttl,
+		     const uint8_t *rdata, uint16_t rdlen, void *arg)
+{
+	(void)owner, (void)ttl, (void)rdata, (void)rdlen;
+	((struct delta *)arg)->added += type != 6;
+	return 0;
+}
 
 static const struct dz_zone *same_zone(const struct dz_snapshot *s,
 				       const struct dz_zone *z)
@@ -317,9 +333,14 @@ static void diff(const struct dz_snapshot *old, const struct dz_snapshot *new,
 		const struct dz_zone *o = same_zone(old, z);
 		size_t nn = dz_zone_rr_count(z), on = o ? dz_zone_rr_count(o) : 0;
 		d->records += nn;
-		d->added += nn > on ? nn - on : 0;
-		d->removed += on > nn ? on - nn : 0;
-		d->rebuilt += o != z;
+		if (o != NULL && o != z &&
+		    dz_zone_edit_walk(z, o, count_del, count_add, d) == 0) {
+			d->edited++;
+		} else {
+			d->added += nn > on ? nn - on : 0;
+			d->removed += on > nn ? on - nn : 0;
+			d->rebuilt += o != z;
+		}
 		d->changed += o == NULL || dz_zone_serial(o) != dz_zone_serial(z)
 			      || on != nn;
 	}
@@ -341,16 +362,22 @@ static void log_batch(const struct dz_mset_stats *st,
 	diff(old, snap, &d);
 	dz_log_info("reload: %zu file%s (%zu loaded, %zu rejected, %zu "
 		    "removed), records +%zu -%zu (%zu served), %zu of %zu "
-		    "zones changed (%zu rebuilt), %llu.%03llu ms from first "
-		    "event to publication (generation %llu)", st->files,
+		    "zones changed (%zu rebuilt, %zu edited in place), "
+		    "%llu.%03llu ms from first event to publication "
+		    "(generation %llu)", st->files,
 		    st->files == 1 ? "" : "s", st->loaded, st->rejected,
 		    st->removed, d.added, d.removed, d.records, d.changed,
-		    d.zones, d.rebuilt, (unsigned long long)(us / 1000),
+		    d.zones, d.rebuilt, d.edited,
+		    (unsigned long long)(us / 1000),
 		    (unsigned long long)(us % 1000),
 		    (unsigned long long)dz_snapshot_generation(snap));
 }
 
-/* Errors now reported over every served and rejected file (metrics). */
+/*
+ * Errors now reported over every served and rejected file, plus one per
+ * skipped file (a symlink that loops, dangles or leads outside the
+ * root): it is not served either (metrics).
+ */
 static unsigned manifest_errors(void *arg)
 {
 	const struct daemon *d = arg;

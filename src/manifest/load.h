@@ -64,6 +64,7 @@ struct dz_object {
 
 	/* build time (zone/build.c) */
 	bool reused;             /* last build kept its zones as they were */
+	uint8_t built;           /* DZ_OBJ_B_*: what the last build did */
 	enum dz_reason reason;
 	struct dz_diags diags;   /* load-time problems of this object */
 	char *message;           /* status message (heap), NULL: the usual
@@ -71,6 +72,12 @@ struct dz_object {
 	const char *zone;        /* zoneName it is served in (interned,
 	                          * never freed), NULL if none */
 	struct dz_diags bdiags;  /* build-time problems (cleared per build) */
+};
+
+/* dz_object.built: counted in its zones' fingerprints; its RRs added. */
+enum {
+	DZ_OBJ_B_MEMBER = 1 << 0,
+	DZ_OBJ_B_ADDED = 1 << 1,
 };
 
 /* One manifest file and the objects it holds. */
@@ -82,6 +89,8 @@ struct dz_mfile {
 	size_t nobjects;
 	struct dz_diags diags;   /* file-level: YAML syntax, limits, I/O */
 	bool failed;             /* unreadable or a syntax error: no objects */
+	bool fresh;              /* loaded in this batch: not built before
+	                          * (set.c; dz_build_opts.gone) */
 	uint64_t seq;            /* unique per load in this process: tells
 	                          * versions of one file apart */
 	struct dz_mfile *retired_next; /* the set's list of versions that

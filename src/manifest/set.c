@@ -458,6 +458,7 @@ static int take(struct dz_mset *s, const char *rel, struct dz_mfile *f,
 		return 0;
 	}
 	st->loaded++;
+	f->fresh = true;
 	if (e->served == NULL) {
 		e->served = f;
 		return 0;
@@ -554,9 +555,46 @@ static bool file_clean(const struct dz_mfile *f)
 	return true;
 }
 
-static int build(struct dz_mset *s, const struct dz_build_opts *opts,
-		 struct dz_snapshot **out)
+/*
+ * Build with the versions the served snapshot was made from that are
+ * not served now (trials' previous versions, retired ones), so that the
+ * build can edit zones in place.
+ */
+static int build_gone(struct dz_mset *s, struct dz_build_opts o,
+		      struct dz_snapshot **out)
 {
+	struct dz_mfile **gone;
+	size_t n = 0;
+
+	for (const struct dz_mfile *f = s->retired; f; f = f->retired_next) {
+		n++;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		n += s->v[i].prev != NULL;
+	}
+	gone = malloc((n + 1) * sizeof(*gone));
+	if (gone == NULL) {
+		return DZ_ENOMEM;
+	}
+	o.gone = gone;
+	for (struct dz_mfile *f = s->retired; f; f = f->retired_next) {
+		gone[o.ngone++] = f;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i].prev != NULL) {
+			gone[o.ngone++] = s->v[i].prev;
+		}
+	}
+	*out = dz_build(s->files, s->nfiles, &o);
+	free(gone);
+	return *out == NULL ? DZ_ENOMEM : 0;
+}
+
+static int build(struct dz_mset *s, const struct dz_build_opts *opts,
+		 struct dz_snapshot **out, struct dz_build_undo **undo)
+{
+	struct dz_build_opts o = { 0 };
+
 	struct dz_mfile **files = realloc(s->files, (s->n + 1) *
 					  sizeof(*files));
 
@@ -568,7 +606,14 @@ static int build(struct dz_mset *s, const struct dz_build_opts *opts,
 	for (size_t i = 0; i < s->n; i++) {
 		files[s->nfiles++] = s->v[i].served;
 	}
-	*out = dz_build(files, s->nfiles, opts);
+	if (opts != NULL) {
+		o = *opts;
+	}
+	o.undo = undo;
+	if (o.prev != NULL) {
+		return build_gone(s, o, out);
+	}
+	*out = dz_build(files, s->nfiles, &o);
 	return *out == NULL ? DZ_ENOMEM : 0;
 }
 
@@ -634,6 +679,9 @@ static void finish(struct dz_mset *s)
 	char msg[400];
 
 	for (size_t i = 0; i < s->n; i++) {
+		s->v[i].served->fresh = false;
+	}
+	for (size_t i = 0; i < s->n; i++) {
 		struct entry *e = &s->v[i];
 		/* While a newer version is rejected, the served one is as
 		 * clean as when it was taken, whatever its objects show now
@@ -679,6 +727,7 @@ int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
 {
 	struct dz_mset_stats st = { 0 };
 	struct dz_snapshot *snap = NULL;
+	struct dz_build_undo *undo = NULL;
 	int rc;
 
 	*out = NULL;
@@ -695,20 +744,25 @@ int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
 		goto out;
 	}
 	st.builds++;
-	if ((rc = build(s, opts, &snap)) != 0) {
+	if ((rc = build(s, opts, &snap, &undo)) != 0) {
 		goto out;
 	}
 	if (settle_trials(s, &st)) {
+		/* The objects kept get the status they had before the
+		 * trial: the next build may keep their zones. */
+		dz_build_undo(undo);
+		undo = NULL;
 		dz_snapshot_unref(snap);
 		snap = NULL;
 		st.builds++;
-		if ((rc = build(s, opts, &snap)) != 0) {
+		if ((rc = build(s, opts, &snap, NULL)) != 0) {
 			goto out;
 		}
 	}
 	finish(s);
 	*out = snap;
 out:
+	dz_build_undo_free(undo);
 	if (stats != NULL) {
 		*stats = st;
 	}

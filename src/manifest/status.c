@@ -109,9 +109,12 @@ static uint32_t *slot(const struct dz_status *t, const struct dz_object *o,
 	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t *sl = &t->index[i];
 		const struct sobj *e = *sl ? &t->v[*sl - 1] : NULL;
+		/* the same object (kept since the last update) needs no
+		 * string compare: most of a big table */
 		if (e == NULL || (e->id_hash == h &&
-				  key_cmp3(e->o->kind, e->o->ns, e->o->name,
-					   o->kind, o->ns, o->name) == 0)) {
+				  (e->o == o ||
+				   key_cmp3(e->o->kind, e->o->ns, e->o->name,
+					    o->kind, o->ns, o->name) == 0))) {
 			return sl;
 		}
 	}

@@ -152,6 +152,45 @@ static int collect(const uint8_t *owner, uint16_t type, uint32_t ttl,
 	return 0;
 }
 
+/* The RRs an edit removed and added (dz_zone_edit_walk). */
+struct edit_items {
+	struct items del, add;
+};
+
+static int collect_del(const uint8_t *owner, uint16_t type, uint32_t ttl,
+		       const uint8_t *rdata, uint16_t rdlen, void *arg)
+{
+	return collect(owner, type, ttl, rdata, rdlen,
+		       &((struct edit_items *)arg)->del);
+}
+
+static int collect_add(const uint8_t *owner, uint16_t type, uint32_t ttl,
+		       const uint8_t *rdata, uint16_t rdlen, void *arg)
+{
+	return collect(owner, type, ttl, rdata, rdlen,
+		       &((struct edit_items *)arg)->add);
+}
+
+/*
+ * Every RR of old into *a and of z into *b, or when z is an edit of old,
+ * only what the edit removed and added (O(change), not O(zone)).
+ */
+static void collect_diff(const struct dz_zone *old, const struct dz_zone *z,
+			 struct items *a, struct items *b)
+{
+	struct edit_items e = { 0 };
+
+	if (dz_zone_edit_walk(z, old, collect_del, collect_add, &e) == 0) {
+		*a = e.del;
+		*b = e.add;
+		return;
+	}
+	free(e.del.v);
+	free(e.add.v);
+	dz_zone_walk(old, collect, a);
+	dz_zone_walk(z, collect, b);
+}
+
 static int item_cmp(const void *pa, const void *pb)
 {
 	const struct item *a = pa, *b = pb;
@@ -228,13 +267,16 @@ static struct xdiff *diff_make(const struct dz_zone *old,
 	bool ok = del != NULL && add != NULL;
 
 	if (ok) {
-		dz_zone_walk(old, collect, &a);
-		dz_zone_walk(z, collect, &b);
+		collect_diff(old, z, &a, &b);
 		ok = !a.oom && !b.oom;
 	}
 	if (ok) {
-		qsort(a.v, a.n, sizeof(*a.v), item_cmp);
-		qsort(b.v, b.n, sizeof(*b.v), item_cmp);
+		if (a.n > 1) { /* an edit may remove nothing (v NULL) */
+			qsort(a.v, a.n, sizeof(*a.v), item_cmp);
+		}
+		if (b.n > 1) {
+			qsort(b.v, b.n, sizeof(*b.v), item_cmp);
+		}
 		pack_soa(del, old);
 		pack_soa(add, z);
 		merge(&a, &b, del, add);

@@ -17,6 +17,7 @@
 
 enum {
 	T_A = 1,
+	T_SOA = 6,
 	T_AAAA = 28,
 };
 
@@ -32,12 +33,27 @@ struct bzone {
 	uint64_t fp;   /* inputs: the DNSZone and the records that join */
 	size_t obj_index; /* of obj in bstate.objs */
 	const struct dz_zone *reuse; /* the served zone, same fp: kept */
+	uint8_t **failed;  /* owners where a check failed a member */
+	size_t nfailed, capfailed;
+	/* Editing the served zone in place instead (dz_zone_edit): */
+	struct dz_zone *prev;  /* the served zone of this origin */
+	bool no_edit;          /* a member joins another zone too */
+	bool edited;           /* zone is prev edited */
+	uint64_t fp_fresh;     /* fingerprint shares of fresh members */
+	uint64_t fp_gone;      /* and of gone ones */
+	size_t *fresh;         /* st->objs indexes of fresh members */
+	size_t nfresh, capfresh;
+	struct dz_object **gone; /* gone versions that were members */
+	size_t ngone, capgone;
 };
 
 /* An object's status from the previous build, kept aside until it is
  * known whether the object is built again or its zones are reused. */
 struct saved {
 	enum dz_reason reason;
+	uint8_t built;
+	bool reused;
+	bool restored;  /* given back to the object: nothing here */
 	char *message;
 	const char *zone;
 	struct dz_diags bdiags;
@@ -81,6 +97,8 @@ struct bstate {
 	size_t nserving;
 	struct target *targets;
 	size_t ntargets, captargets;
+	size_t *multi;          /* objs indexes of members of several zones */
+	size_t nmulti, capmulti;
 	struct dz_arena *scratch; /* unpacked specs, one object at a time */
 	struct dz_arena *zspecs;  /* unpacked DNSZone specs, for the build */
 	struct dz_arena *zlists;  /* records' zone lists, for the build */
@@ -172,6 +190,24 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* Room for one more element of size at the end of the array *vp (n
+ * used, cap allocated); NULL on OOM. */
+static void *vec_push(void *vp, size_t *n, size_t *cap, size_t size)
+{
+	void **v = vp;
+
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
+		void *p = realloc(*v, c * size);
+		if (p == NULL) {
+			return NULL;
+		}
+		*v = p;
+		*cap = c;
+	}
+	return (char *)*v + (*n)++ * size;
+}
+
 static bool same_id(const struct dz_object *a, const struct dz_object *b)
 {
 	return strcmp(a->kind, b->kind) == 0 && strcmp(a->ns, b->ns) == 0 &&
@@ -200,6 +236,9 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 			sv->message = o->message;
 			sv->zone = o->zone;
 			sv->bdiags = o->bdiags;
+			sv->built = o->built;
+			sv->reused = o->reused;
+			o->built = 0;
 			memset(&o->bdiags, 0, sizeof(o->bdiags));
 			o->message = NULL;
 			o->reused = false;
@@ -436,20 +475,56 @@ static uint64_t obj_id(const struct dz_object *o, size_t nzones)
 		   nzones);
 }
 
-/* Take back the previous build's status of st->objs[i]. */
-static void restore(struct bstate *st, size_t i)
-{
-	struct dz_object *o = st->objs[i];
-	struct saved *sv = &st->saved[i];
+static int plan_edits(struct bstate *st);
+static void unkeep_mixed(struct bstate *st);
 
-	o->reason = sv->reason;
+/* A zone taken over from the served snapshot, as it is or edited. */
+static bool kept(const struct bzone *z)
+{
+	return z->reuse != NULL || z->edited;
+}
+
+/* Pass 0 of plan_reuse for record o (st->objs[i]), one of nz zones' z. */
+static int note_member(struct bstate *st, struct bzone *z,
+		       const struct dz_object *o, size_t i, size_t nz)
+{
+	uint64_t id = obj_id(o, nz);
+	size_t *slot;
+
+	z->fp += id;
+	if (st->opts == NULL || st->opts->prev == NULL || !o->file->fresh) {
+		return 0;
+	}
+	z->fp_fresh += id;
+	z->no_edit = z->no_edit || nz > 1;
+	slot = vec_push(&z->fresh, &z->nfresh, &z->capfresh, sizeof(*slot));
+	if (slot == NULL) {
+		return DZ_ENOMEM;
+	}
+	*slot = i;
+	return 0;
+}
+
+/* Take back the previous build's status of st->objs[i]. */
+/* Move the status in sv back to o (what o has now is freed). */
+static void give_back(struct dz_object *o, struct saved *sv)
+{
 	free(o->message);
+	dz_diags_clear(&o->bdiags);
+	o->reason = sv->reason;
 	o->message = sv->message;
 	o->zone = sv->zone;
-	dz_diags_clear(&o->bdiags);
 	o->bdiags = sv->bdiags;
+	o->built = sv->built;
+	o->reused = sv->reused;
 	memset(sv, 0, sizeof(*sv));
-	o->reused = true;
+}
+
+static void restore(struct bstate *st, size_t i)
+{
+	give_back(st->objs[i], &st->saved[i]);
+	st->saved[i].restored = true;
+	st->objs[i]->reused = true;
 }
 
 static bool is_member(const struct dz_object *o)
@@ -489,10 +564,26 @@ static int plan_reuse(struct bstate *st)
 			zs = p->zs;
 			nz = p->nz;
 			for (size_t j = 0; j < nz; j++) {
-				zs[j]->fp += pass == 0 ? obj_id(o, nz) : 0;
-				all = all && zs[j]->reuse != NULL;
+				if (pass == 0 &&
+				    note_member(st, zs[j], o, i, nz) != 0) {
+					return DZ_ENOMEM;
+				}
+				all = all && (zs[j]->reuse != NULL ||
+					      zs[j]->edited);
 			}
-			if (pass == 1 && nz > 0 && all) {
+			if (pass == 0 && nz > 0) {
+				o->built |= DZ_OBJ_B_MEMBER;
+			}
+			if (pass == 0 && nz > 1 && prev != NULL) {
+				size_t *m = vec_push(&st->multi, &st->nmulti,
+						     &st->capmulti,
+						     sizeof(*m));
+				if (m == NULL) {
+					return DZ_ENOMEM;
+				}
+				*m = i;
+			}
+			if (pass == 1 && nz > 0 && all && !o->file->fresh) {
 				restore(st, i);
 			}
 		}
@@ -506,12 +597,22 @@ static int plan_reuse(struct bstate *st)
 			memcpy(lname, z->spec.origin, len);
 			dz_dname_tolower(lname);
 			pz = dz_snapshot_find_zone(prev, lname, len);
-			if (pz != NULL &&
-			    dz_dname_len(dz_zone_origin(pz)) == len &&
-			    dz_zone_fingerprint(pz) == z->fp) {
+			if (pz == NULL ||
+			    dz_dname_len(dz_zone_origin(pz)) != len) {
+				continue;
+			}
+			if (dz_zone_fingerprint(pz) == z->fp) {
 				z->reuse = pz;
 				restore(st, z->obj_index);
+			} else {
+				z->prev = (struct dz_zone *)pz;
 			}
+		}
+		if (pass == 0 && prev != NULL) {
+			if (plan_edits(st) != 0) {
+				return DZ_ENOMEM;
+			}
+			unkeep_mixed(st);
 		}
 	}
 	return 0;
@@ -521,7 +622,7 @@ static int start_zones(struct bstate *st)
 {
 	for (size_t i = 0; i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
-		if (z->reuse != NULL) {
+		if (kept(z)) {
 			continue;
 		}
 		if ((z->b = dz_zone_builder_new(z->spec.origin)) == NULL) {
@@ -537,7 +638,7 @@ static int start_zones(struct bstate *st)
  * the serial can depend on the content hash (issue 3: a zone whose
  * content changed gets a new serial).
  */
-static int add_apex(struct bstate *st, struct bzone *z)
+static uint32_t pick_serial(const struct bstate *st, const struct bzone *z)
 {
 	const struct dz_build_opts *op = st->opts;
 	uint32_t serial = z->spec.serial;
@@ -548,7 +649,12 @@ static int add_apex(struct bstate *st, struct bzone *z)
 	} else if (op != NULL && op->serial != NULL) {
 		serial = op->serial(z->spec.name, serial, op->serial_arg);
 	}
-	return dz_zspec_add_apex(&z->spec, z->b, serial);
+	return serial;
+}
+
+static int add_apex(struct bstate *st, struct bzone *z)
+{
+	return dz_zspec_add_apex(&z->spec, z->b, pick_serial(st, z));
 }
 
 /* ---- records: which zones ------------------------------------------- */
@@ -782,7 +888,7 @@ static int owner_fn(struct dz_kind_ctx *ctx, const struct dz_ynode *spec,
  */
 static int parse_record(struct dz_object *o, const struct dz_ynode *spec,
 			const struct bzone *z, struct owner_arg *oa,
-			struct dz_rdata_list *rr)
+			struct dz_rdata_list *rr, bool keep_diags)
 {
 	struct dz_diags tmp = { 0 };
 	const uint8_t *origin = z ? z->spec.origin : NULL;
@@ -793,7 +899,9 @@ static int parse_record(struct dz_object *o, const struct dz_ynode *spec,
 	rc1 = dz_kind_ctx_call(spec, origin, o->file->rel, &tmp, owner_fn,
 			       oa);
 	rc2 = dz_kind_run(o->ops, spec, origin, o->file->rel, &tmp, rr);
-	merge_diags(&o->bdiags, &tmp);
+	if (keep_diags) {
+		merge_diags(&o->bdiags, &tmp);
+	}
 	dz_diags_clear(&tmp);
 	if (rc1 == DZ_ENOMEM || rc2 == DZ_ENOMEM) {
 		return DZ_ENOMEM;
@@ -811,16 +919,11 @@ static int add_target(struct bstate *st, struct dz_object *o,
 	    dz_dname_check(r->data + k->name_offset, r->data + r->len) == 0) {
 		return 0;
 	}
-	if (st->ntargets == st->captargets) {
-		size_t cap = st->captargets ? st->captargets * 2 : 16;
-		struct target *t = realloc(st->targets, cap * sizeof(*t));
-		if (t == NULL) {
-			return DZ_ENOMEM;
-		}
-		st->targets = t;
-		st->captargets = cap;
+	struct target *t = vec_push(&st->targets, &st->ntargets,
+				    &st->captargets, sizeof(*t));
+	if (t == NULL) {
+		return DZ_ENOMEM;
 	}
-	struct target *t = &st->targets[st->ntargets++];
 	t->obj = o;
 	t->zone = z;
 	memcpy(t->name, r->data + k->name_offset,
@@ -919,7 +1022,7 @@ static int parse_all(struct dz_arena *scratch, struct dz_object *o,
 	for (size_t i = 0; i < n; i++) {
 		struct pzone *z = &p->pz[i];
 		rc = parse_record(o, spec, p->nz ? p->zs[i] : NULL, &oa,
-				  &z->rr);
+				  &z->rr, true);
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
@@ -967,7 +1070,7 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 	}
 	for (i = 0; ck != NULL && i < p->nz && rc == 0; i++) {
 		const struct pzone *z = &p->pz[i];
-		for (size_t j = 0; p->zs[i]->reuse == NULL && j < z->rr.n &&
+		for (size_t j = 0; !kept(p->zs[i]) && j < z->rr.n &&
 		     rc == 0; j++) {
 			rc = dz_checks_add_rr(ck, &p->zs[i]->spec, o, z->owner,
 					      o->ops->rrtype,
@@ -979,15 +1082,285 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 		return rc;
 	}
 	for (i = 0; i < p->nz && rc == 0; i++) {
-		if (p->zs[i]->reuse == NULL) {
+		if (!kept(p->zs[i])) {
 			rc = add_rrs(st, o, p->zs[i], &p->pz[i]);
 		}
 	}
 	if (rc == 0 && p->nz > 0) {
 		set_succeeded(o, p->zs, p->nz);
+		o->built |= DZ_OBJ_B_ADDED;
 	}
 	prec_clear_parse(p);
 	return rc;
+}
+
+/* ---- editing a served zone in place ---------------------------------- */
+
+/*
+ * The RRs of z's gone members that were added to it, removed from the
+ * edit. Their versions were built from the same DNSZone, so they parse
+ * as they did then.
+ */
+static int edit_gone(struct bstate *st, struct bzone *z,
+		     struct dz_zone_edit *e)
+{
+	for (size_t i = 0; i < z->ngone; i++) {
+		struct dz_object *o = z->gone[i];
+		struct dz_rdata_list rr = { 0 };
+		const struct dz_ynode *spec;
+		struct owner_arg oa;
+		bool nomem = false;
+		int rc;
+
+		if (!(o->built & DZ_OBJ_B_ADDED)) {
+			continue;
+		}
+		dz_arena_reset(st->scratch);
+		spec = dz_object_spec(o, st->scratch, &nomem);
+		rc = nomem ? DZ_ENOMEM :
+		     parse_record(o, spec, z, &oa, &rr, false);
+		if (rc == 0 && dz_zone_check_failed_at(z->prev, oa.owner)) {
+			rc = DZ_EAGAIN; /* which object wins may change */
+		}
+		for (size_t j = 0; rc == 0 && j < rr.n; j++) {
+			rc = dz_zone_edit_del(e, oa.owner, o->ops->rrtype,
+					      oa.ttl, rr.items[j].data,
+					      rr.items[j].len);
+			z->hash -= rr_hash(oa.owner, o->ops->rrtype, oa.ttl,
+					   rr.items[j].data, rr.items[j].len);
+		}
+		dz_rdata_list_clear(&rr);
+		if (rc != 0) {
+			/* added then, failing now: do not guess */
+			return rc == DZ_EMANIFEST ? DZ_EAGAIN : rc;
+		}
+	}
+	return 0;
+}
+
+/* A fresh member (st->objs[idx], of z alone) parsed and added. */
+static int edit_fresh(struct bstate *st, struct bzone *z,
+		      struct dz_zone_edit *e, size_t idx)
+{
+	struct dz_object *o = st->objs[idx];
+	struct prec *p = &st->prec[idx];
+	const struct pzone *pz;
+	int rc = parse_all(st->scratch, o, p);
+
+	if (rc == DZ_EMANIFEST) {
+		set_failed(o);
+		prec_clear_parse(p);
+		return 0;
+	}
+	pz = rc == 0 ? &p->pz[0] : NULL;
+	if (rc == 0 && dz_zone_check_failed_at(z->prev, pz->owner)) {
+		rc = DZ_EAGAIN; /* which object wins may change */
+	}
+	for (size_t i = 0; rc == 0 && i < pz->rr.n; i++) {
+		const struct dz_rdata *r = &pz->rr.items[i];
+		rc = dz_zone_edit_add(e, pz->owner, o->ops->rrtype, pz->ttl,
+				      r->data, r->len);
+		if (rc == 0) {
+			z->hash += rr_hash(pz->owner, o->ops->rrtype, pz->ttl,
+					   r->data, r->len);
+			rc = add_target(st, o, z, r);
+		}
+	}
+	if (rc == 0) {
+		set_succeeded(o, p->zs, p->nz);
+		o->built |= DZ_OBJ_B_ADDED;
+	}
+	prec_clear_parse(p);
+	return rc;
+}
+
+/* The apex SOA with this serial: removed (before any add) or added. */
+static int edit_soa(struct bzone *z, struct dz_zone_edit *e, uint32_t serial,
+		    bool add)
+{
+	uint8_t rd[DZ_ZSPEC_SOA_MAX];
+	size_t len = dz_zspec_soa_rdata(&z->spec, serial, rd);
+
+	return add ? dz_zone_edit_add(e, z->spec.origin, T_SOA, z->spec.ttl,
+				      rd, (uint16_t)len) :
+		     dz_zone_edit_del(e, z->spec.origin, T_SOA, z->spec.ttl,
+				      rd, (uint16_t)len);
+}
+
+/* An edit declined or undone: z's fresh members are built with the
+ * zone instead. */
+static void edit_undo(struct bstate *st, struct bzone *z)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < z->nfresh; i++) {
+		struct dz_object *o = st->objs[z->fresh[i]];
+		dz_object_reset_status(o);
+		dz_diags_clear(&o->bdiags);
+		o->built &= (uint8_t)~DZ_OBJ_B_ADDED;
+		prec_clear_parse(&st->prec[z->fresh[i]]);
+	}
+	for (size_t i = 0; i < st->ntargets; i++) {
+		if (st->targets[i].zone != z) {
+			st->targets[k++] = st->targets[i];
+		}
+	}
+	st->ntargets = k;
+	z->hash = 0;
+}
+
+/*
+ * A record of several zones is built for all of them or kept with all
+ * of them: its status (a check that fails it, warnings) comes from every
+ * zone it joins. Zones kept while another zone of such a record is built
+ * are built too.
+ */
+static void unkeep_mixed(struct bstate *st)
+{
+	bool again = st->nmulti > 0;
+
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < st->nmulti; i++) {
+			const struct prec *p = &st->prec[st->multi[i]];
+			size_t nkept = 0;
+			for (size_t j = 0; j < p->nz; j++) {
+				nkept += kept(p->zs[j]);
+			}
+			if (nkept == 0 || nkept == p->nz) {
+				continue;
+			}
+			for (size_t j = 0; j < p->nz; j++) {
+				struct bzone *z = p->zs[j];
+				if (!kept(z)) {
+					continue;
+				}
+				dz_zone_unref(z->zone);
+				z->zone = NULL;
+				z->edited = false;
+				z->reuse = NULL;
+				edit_undo(st, z);
+			}
+			again = true;
+		}
+	}
+}
+
+/*
+ * Edit z's served zone: its gone members' RRs out, the fresh ones' in,
+ * a new SOA when the content changed. Declined edits (DZ_EAGAIN and the
+ * like) leave z to be built: 0. DZ_ENOMEM.
+ */
+static int edit_zone(struct bstate *st, struct bzone *z)
+{
+	size_t removed, added;
+	uint32_t old = dz_zone_serial(z->prev);
+	const char *err = NULL;
+	int why = 0, rc;
+	struct dz_zone_edit *e = dz_zone_edit_new(z->prev, &why);
+
+	if (e == NULL) {
+		return why == DZ_ENOMEM ? why : 0;
+	}
+	z->hash = dz_zone_content_hash(z->prev);
+	rc = edit_gone(st, z, e);
+	if (rc == 0) {
+		rc = edit_soa(z, e, old, false);
+	}
+	for (size_t i = 0; rc == 0 && i < z->nfresh; i++) {
+		rc = edit_fresh(st, z, e, z->fresh[i]);
+	}
+	if (rc == 0) {
+		rc = edit_soa(z, e, pick_serial(st, z), true);
+	}
+	if (rc != 0) {
+		dz_zone_edit_free(e);
+		edit_undo(st, z);
+		return rc == DZ_ENOMEM ? rc : 0;
+	}
+	dz_zone_edit_count(e, &removed, &added);
+	if (removed == 0 && added == 0) {
+		/* the same content: keep the zone served */
+		dz_zone_edit_free(e);
+		dz_zone_set_fingerprint(z->prev, z->fp);
+		z->reuse = z->prev;
+		restore(st, z->obj_index);
+		return 0;
+	}
+	z->zone = dz_zone_edit_finish(e, &err);
+	if (z->zone == NULL) {
+		return DZ_ENOMEM; /* the SOA is there: out of memory */
+	}
+	dz_zone_set_fingerprint(z->zone, z->fp);
+	dz_zone_set_build_info(z->zone, z->hash, NULL, 0); /* keeps names */
+	z->edited = true;
+	return 0;
+}
+
+/* Note gone version o as a member of the zones it joined. */
+static int note_gone(struct bstate *st, struct dz_object *o)
+{
+	struct bzone **zs;
+	struct dz_object **slot;
+	size_t nz;
+
+	if (o->is_zone || o->ops == NULL || !(o->built & DZ_OBJ_B_MEMBER)) {
+		return 0;
+	}
+	if (record_zones(st, o, true, &zs, &nz) != 0) {
+		return DZ_ENOMEM;
+	}
+	for (size_t k = 0; k < nz; k++) {
+		struct bzone *z = zs[k];
+		if (z->prev == NULL) {
+			continue;
+		}
+		z->fp_gone += obj_id(o, nz);
+		z->no_edit = z->no_edit || nz > 1;
+		slot = vec_push(&z->gone, &z->ngone, &z->capgone,
+				sizeof(*slot));
+		if (slot == NULL) {
+			return DZ_ENOMEM;
+		}
+		*slot = o;
+	}
+	return 0;
+}
+
+/*
+ * Zones of the served snapshot whose inputs changed only by members that
+ * join them alone, fresh ones and gone ones: edited in place when the
+ * fingerprints add up (then nothing else changed: not the DNSZone, no
+ * duplicate or selector decision) and no check failed in their last
+ * build.
+ */
+static int plan_edits(struct bstate *st)
+{
+	const struct dz_build_opts *op = st->opts;
+	bool any = false;
+
+	for (size_t i = 0; i < st->nserving; i++) {
+		any = any || st->by_name[i]->prev != NULL;
+	}
+	for (size_t f = 0; any && f < op->ngone; f++) {
+		for (size_t j = 0; j < op->gone[f]->nobjects; j++) {
+			if (note_gone(st, &op->gone[f]->objects[j]) != 0) {
+				return DZ_ENOMEM;
+			}
+		}
+	}
+	for (size_t i = 0; any && i < st->nserving; i++) {
+		struct bzone *z = st->by_name[i];
+		if (z->prev == NULL || z->no_edit ||
+		    dz_zone_fingerprint(z->prev) - z->fp_gone + z->fp_fresh !=
+		    z->fp) {
+			continue;
+		}
+		if (edit_zone(st, z) != 0) {
+			return DZ_ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* ---- parsing the records on every core ------------------------------ */
@@ -1064,6 +1437,16 @@ static int preparse(struct bstate *st)
 
 /* ---- finish: zones to the snapshot, cross-record checks ------------- */
 
+/* The DNSZone's status (also for a kept zone: the status it had may be
+ * from a trial build that was taken back). */
+static void zone_served(struct bzone *z, const struct dz_zone *zone)
+{
+	set_zone(z->obj, z->spec.name);
+	set_status(z->obj, DZ_REASON_SUCCEEDED,
+		   "zone %s served, %zu records, serial %u", z->spec.name,
+		   dz_zone_rr_count(zone), dz_zone_serial(zone));
+}
+
 static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 {
 	for (size_t i = 0; i < st->nserving; i++) {
@@ -1077,6 +1460,14 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 			if (rc == DZ_ENOMEM) {
 				return rc;
 			}
+			zone_served(z, z->reuse);
+			continue;
+		}
+		if (z->edited) {
+			if (dz_snapshot_add_zone(snap, z->zone) == DZ_ENOMEM) {
+				return DZ_ENOMEM;
+			}
+			zone_served(z, z->zone);
 			continue;
 		}
 		rc = add_apex(st, z);
@@ -1096,15 +1487,16 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 			continue;
 		}
 		dz_zone_set_fingerprint(z->zone, z->fp);
+		if (dz_zone_set_build_info(z->zone, z->hash,
+					   (const uint8_t *const *)z->failed,
+					   z->nfailed) != 0) {
+			return DZ_ENOMEM;
+		}
 		rc = dz_snapshot_add_zone(snap, z->zone);
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
-		set_zone(z->obj, z->spec.name);
-		set_status(z->obj, DZ_REASON_SUCCEEDED,
-			   "zone %s served, %zu records, serial %u",
-			   z->spec.name, dz_zone_rr_count(z->zone),
-			   dz_zone_serial(z->zone));
+		zone_served(z, z->zone);
 	}
 	return 0;
 }
@@ -1165,23 +1557,73 @@ static void check_targets(struct bstate *st, const struct dz_snapshot *snap)
 	}
 }
 
+/* What a build needs to give every object its status from before it. */
+struct dz_build_undo {
+	struct dz_object **objs;
+	struct saved *saved;
+	size_t n;
+};
+
+static void undo_free(struct dz_object **objs, struct saved *saved, size_t n)
+{
+	for (size_t i = 0; saved != NULL && i < n; i++) {
+		free(saved[i].message);
+		dz_diags_clear(&saved[i].bdiags);
+	}
+	free(saved);
+	free(objs);
+}
+
+void dz_build_undo(struct dz_build_undo *u)
+{
+	if (u == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < u->n; i++) {
+		struct dz_object *o = u->objs[i];
+		struct saved *sv = &u->saved[i];
+		/* restored: it has it already; fresh: it had none, and
+		 * a rejected version's says why */
+		if (!sv->restored && !o->file->fresh) {
+			give_back(o, sv);
+		}
+	}
+	dz_build_undo_free(u);
+}
+
+void dz_build_undo_free(struct dz_build_undo *u)
+{
+	if (u != NULL) {
+		undo_free(u->objs, u->saved, u->n);
+		free(u);
+	}
+}
+
 static void state_free(struct bstate *st)
 {
 	for (size_t i = 0; i < st->nzones; i++) {
 		dz_zspec_clear(&st->zones[i].spec);
 		dz_zone_builder_free(st->zones[i].b);
 		dz_zone_unref(st->zones[i].zone);
+		free(st->zones[i].fresh);
+		for (size_t k = 0; k < st->zones[i].nfailed; k++) {
+			free(st->zones[i].failed[k]);
+		}
+		free(st->zones[i].failed);
+		free(st->zones[i].gone);
 	}
 	free(st->zones);
 	free(st->by_ref);
 	free(st->by_name);
 	free(st->targets);
-	free(st->objs);
-	for (size_t i = 0; st->saved != NULL && i < st->nobjs; i++) {
-		free(st->saved[i].message);
-		dz_diags_clear(&st->saved[i].bdiags);
+	free(st->multi);
+	if (st->opts != NULL && st->opts->undo != NULL && st->saved != NULL &&
+	    (*st->opts->undo = malloc(sizeof(struct dz_build_undo))) != NULL) {
+		**st->opts->undo = (struct dz_build_undo){ st->objs, st->saved,
+							   st->nobjs };
+	} else {
+		undo_free(st->objs, st->saved, st->nobjs);
 	}
-	free(st->saved);
 	for (size_t i = 0; st->prec != NULL && i < st->nobjs; i++) {
 		prec_clear_parse(&st->prec[i]);
 	}
@@ -1189,6 +1631,24 @@ static void state_free(struct bstate *st)
 	dz_arena_free(st->scratch);
 	dz_arena_free(st->zspecs);
 	dz_arena_free(st->zlists);
+}
+
+/* Remember owner (a copy) as a name where a check failed in z. */
+static int note_failed(struct bzone *z, const uint8_t *owner)
+{
+	uint8_t **slot = vec_push(&z->failed, &z->nfailed, &z->capfailed,
+				  sizeof(*slot));
+
+	if (slot == NULL) {
+		return DZ_ENOMEM;
+	}
+	*slot = malloc(dz_dname_len(owner));
+	if (*slot == NULL) {
+		z->nfailed--;
+		return DZ_ENOMEM;
+	}
+	memcpy(*slot, owner, dz_dname_len(owner));
+	return 0;
 }
 
 /*
@@ -1203,7 +1663,7 @@ static int run_checks(struct bstate *st)
 	int rc = ck != NULL ? 0 : DZ_ENOMEM;
 
 	for (size_t i = 0; i < st->nserving && rc == 0; i++) {
-		if (st->by_name[i]->reuse == NULL) {
+		if (!kept(st->by_name[i])) {
 			rc = dz_checks_add_zone(ck, &st->by_name[i]->spec,
 						st->by_name[i]->obj);
 		}
@@ -1219,6 +1679,20 @@ static int run_checks(struct bstate *st)
 		rc = DZ_ENOMEM;
 	}
 	dz_checks_free(ck);
+	/* Zones a check failed a member of are never edited in place:
+	 * an edit could change which object wins. (Parsed objects that
+	 * failed failed a check: a failed parse leaves no pz.) */
+	for (size_t i = 0; i < st->nobjs && rc == 0; i++) {
+		const struct dz_object *o = st->objs[i];
+		const struct prec *p = &st->prec[i];
+		if (o->is_zone || o->reused || p->pz == NULL ||
+		    o->reason != DZ_REASON_FAILED) {
+			continue;
+		}
+		for (size_t j = 0; j < p->nz && rc == 0; j++) {
+			rc = note_failed(p->zs[j], p->pz[j].owner);
+		}
+	}
 	return rc;
 }
 

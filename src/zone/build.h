@@ -34,7 +34,35 @@ struct dz_build_opts {
 	 * are not parsed again and keep their status. NULL: build all.
 	 */
 	const struct dz_snapshot *prev;
+	/*
+	 * Optional, with prev: the file versions prev was built from that
+	 * are not among the files any more (replaced or deleted), with the
+	 * status of that build. A zone of prev whose inputs changed only
+	 * by the objects of these and of the new versions is then edited
+	 * in place (dz_zone_edit_*) instead of built again; a list that
+	 * misses a version is detected (the fingerprints do not add up)
+	 * and the zone is built.
+	 */
+	struct dz_mfile *const *gone;
+	size_t ngone;
+	/*
+	 * Optional: for a trial build that may be taken back. Receives
+	 * what dz_build_undo() needs to give every object of the files the
+	 * status it had before this build (then build again), or NULL.
+	 * Free it with dz_build_undo_free() when the build stands.
+	 */
+	struct dz_build_undo **undo;
 };
+
+struct dz_build_undo;
+
+/* Give the objects of an undone build their earlier status, except
+ * those of fresh file versions (dz_mfile.fresh), which had none before
+ * and keep what the build found; frees u. */
+void dz_build_undo(struct dz_build_undo *u);
+
+/* Keep the build; frees u. NULL is a no-op. */
+void dz_build_undo_free(struct dz_build_undo *u);
 
 /*
  * Build a snapshot from every object of the given files:

@@ -549,10 +549,9 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static int add_soa(const struct dz_zspec *s, struct dz_zone_builder *b,
-		   uint32_t serial)
+size_t dz_zspec_soa_rdata(const struct dz_zspec *s, uint32_t serial,
+			  uint8_t *rd)
 {
-	uint8_t rd[2 * DZ_DNAME_MAX + 20];
 	size_t ml = dz_dname_len(s->mname), rl = dz_dname_len(s->rname);
 	const uint32_t v[5] = { serial, s->refresh, s->retry, s->expire,
 				s->minimum };
@@ -562,8 +561,17 @@ static int add_soa(const struct dz_zspec *s, struct dz_zone_builder *b,
 	for (size_t i = 0; i < 5; i++) {
 		put32(rd + ml + rl + 4 * i, v[i]);
 	}
+	return ml + rl + 20;
+}
+
+static int add_soa(const struct dz_zspec *s, struct dz_zone_builder *b,
+		   uint32_t serial)
+{
+	uint8_t rd[DZ_ZSPEC_SOA_MAX];
+	size_t len = dz_zspec_soa_rdata(s, serial, rd);
+
 	return dz_zone_builder_add(b, s->origin, T_SOA, s->ttl, rd,
-				   (uint16_t)(ml + rl + 20), NULL);
+				   (uint16_t)len, NULL);
 }
 
 static int add_ns_glue(const struct dz_zspec *s, struct dz_zone_builder *b)

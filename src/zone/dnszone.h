@@ -55,6 +55,13 @@ bool dz_zspec_selects(const struct dz_zspec *z, const struct dz_label *labels,
  */
 bool dz_zspec_email_to_name(const char *email, char *out, size_t outsz);
 
+/* Room for any SOA rdata. */
+#define DZ_ZSPEC_SOA_MAX (2 * DZ_DNAME_MAX + 20)
+
+/* The zone's SOA rdata with this serial into rd; its length. */
+size_t dz_zspec_soa_rdata(const struct dz_zspec *z, uint32_t serial,
+			  uint8_t *rd);
+
 /*
  * Add the zone's SOA (with this serial), the apex NS RRs of nameServers
  * (or nameServerIps) and glue A/AAAA for name servers inside the zone.

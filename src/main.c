@@ -880,6 +880,12 @@ int main(int argc, char **argv)
 	const char *file;
 	int rc, status = 1, pidfd = -1;
 
+	/* A batch's per-object arrays are tens of MB at a million records:
+	 * past glibc's mmap threshold (32 MB at most) each would be fresh
+	 * pages, faulted in and zeroed every batch. From the heap they are
+	 * reused; malloc_trim() after big batches gives memory back. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 30);
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	file = parse_args(argc, argv, op);
 	if (op->check_config) {
 		return check_config(op, file);

@@ -66,6 +66,8 @@ struct dz_object {
 	bool reused;             /* last build kept its zones as they were */
 	uint8_t built;           /* DZ_OBJ_B_*: what the last build did */
 	enum dz_reason reason;
+	uint32_t sidx;           /* its entry in the status table, when
+	                          * that entry points back at it (status.c) */
 	struct dz_diags diags;   /* load-time problems of this object */
 	char *message;           /* status message (heap), NULL: the usual
 	                          * one for the reason (dz_object_message) */

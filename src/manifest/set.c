@@ -49,6 +49,11 @@ static void retire(struct dz_mset *s, struct dz_mfile *f)
 	}
 }
 
+const struct dz_mfile *dz_mset_retired(const struct dz_mset *s)
+{
+	return s->retired;
+}
+
 void dz_mset_release_retired(struct dz_mset *s)
 {
 	while (s->retired != NULL) {
@@ -425,6 +430,19 @@ static int present(struct dz_mset *s, const char *rel, char **path)
 	return stat(*path, &st) == 0 && S_ISREG(st.st_mode) ? 0 : 1;
 }
 
+static bool file_clean(const struct dz_mfile *f)
+{
+	if (f->failed) {
+		return false;
+	}
+	for (size_t i = 0; i < f->nobjects; i++) {
+		if (f->objects[i].reason == DZ_REASON_FAILED) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /*
  * Take one re-read file in: f is its new version, or NULL when it is gone.
  * 0 or DZ_ENOMEM (f is then freed).
@@ -463,7 +481,13 @@ static int take(struct dz_mset *s, const char *rel, struct dz_mfile *f,
 		e->served = f;
 		return 0;
 	}
-	/* A trial: kept if it builds cleanly (see the rule in set.h). */
+	/* A trial: kept if it builds cleanly (see the rule in set.h).
+	 * Whether the version served is clean is known from the last
+	 * build -- unless a newer version is rejected: then its objects
+	 * say so (finish()), and it is as clean as when it was taken. */
+	if (e->rejected == NULL && e->prev == NULL) {
+		e->clean = file_clean(e->served);
+	}
 	retire(s, e->prev);
 	e->prev = e->served;
 	e->served = f;
@@ -542,18 +566,6 @@ out:
 	return rc;
 }
 
-static bool file_clean(const struct dz_mfile *f)
-{
-	if (f->failed) {
-		return false;
-	}
-	for (size_t i = 0; i < f->nobjects; i++) {
-		if (f->objects[i].reason == DZ_REASON_FAILED) {
-			return false;
-		}
-	}
-	return true;
-}
 
 /*
  * Build with the versions the served snapshot was made from that are
@@ -672,8 +684,8 @@ static void reject_msg(const struct dz_mfile *f, char *buf, size_t size)
 	snprintf(buf, size, "%s: invalid", f->rel);
 }
 
-/* Record each file's cleanliness and show the rejections in the status
- * of the objects still served. */
+/* Record the cleanliness of the versions read in this batch, and show
+ * the rejections in the status of the objects still served. */
 static void finish(struct dz_mset *s)
 {
 	char msg[400];
@@ -683,12 +695,12 @@ static void finish(struct dz_mset *s)
 	}
 	for (size_t i = 0; i < s->n; i++) {
 		struct entry *e = &s->v[i];
-		/* While a newer version is rejected, the served one is as
-		 * clean as when it was taken, whatever its objects show now
-		 * (below: "last good version still served", which a reused
-		 * zone carries over to the next build). */
+		/* A version read in this batch and served: is it clean?
+		 * (Others are looked at when a newer version comes.) */
 		if (e->rejected == NULL) {
-			e->clean = file_clean(e->served);
+			if (e->changed) {
+				e->clean = file_clean(e->served);
+			}
 			continue;
 		}
 		reject_msg(e->rejected, msg, sizeof(msg));

@@ -113,6 +113,10 @@ int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
  */
 void dz_mset_release_retired(struct dz_mset *s);
 
+/* The versions that left the set since the last release (a list by
+ * retired_next), for the status table to find their entries. */
+const struct dz_mfile *dz_mset_retired(const struct dz_mset *s);
+
 /* Files in the set, sorted by rel path. */
 size_t dz_mset_count(const struct dz_mset *s);
 /* The served version of file i (its objects carry the last build's

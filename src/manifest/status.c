@@ -44,6 +44,11 @@ struct dz_status {
 	uint32_t *index;           /* entry + 1, 0 = empty; mask + 1 slots */
 	size_t mask;
 	const struct dz_snapshot *snap; /* the caller keeps it alive */
+	/* The entries of the table before, reused by the next update (a
+	 * fresh 1M-entry array costs as much in page faults as in work). */
+	struct sobj *spare_v;
+	size_t spare_vcap;
+	size_t vcap;
 };
 
 struct dz_status *dz_status_new(void)
@@ -55,6 +60,7 @@ static void table_free(struct dz_status *t)
 {
 	free(t->v);
 	free(t->index);
+	free(t->spare_v);
 	dz_mset_problems_free(t->files, t->nfiles);
 	free(t->since);
 }
@@ -138,18 +144,193 @@ static void note(struct sobj *e, const struct dz_object *o,
 	e->transition = old->ready == e->ready ? old->transition : now;
 }
 
-static int table_new(struct dz_status *t, size_t total)
+/* A new empty table t for total entries (no index yet), in st's spare
+ * array when it is big enough (taken from st). */
+static int table_new(struct dz_status *t, struct dz_status *st, size_t total)
+{
+	memset(t, 0, sizeof(*t));
+	if (st->spare_v != NULL && st->spare_vcap >= total + 1) {
+		t->v = st->spare_v;
+		t->vcap = st->spare_vcap;
+		st->spare_v = NULL;
+	} else {
+		t->v = malloc((total + 1) * sizeof(*t->v));
+		t->vcap = total + 1;
+	}
+	return t->v != NULL ? 0 : DZ_ENOMEM;
+}
+
+/* An empty index for t with room for total entries. */
+static int index_new(struct dz_status *t, size_t total)
 {
 	size_t cap = 16;
 
-	while (cap < 2 * total) {
+	while (cap < 2 * total + 2) {
 		cap *= 2;
 	}
-	memset(t, 0, sizeof(*t));
-	t->v = calloc(total + 1, sizeof(*t->v));
+	free(t->index);
 	t->index = calloc(cap, sizeof(*t->index));
 	t->mask = cap - 1;
-	return t->v && t->index ? 0 : DZ_ENOMEM;
+	return t->index != NULL ? 0 : DZ_ENOMEM;
+}
+
+/* Index t's entries by identity (the fast update makes none). */
+static int index_fill(struct dz_status *t)
+{
+	if (t->index != NULL || t->n == 0) {
+		return 0;
+	}
+	if (index_new(t, t->n) != 0) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		*slot(t, t->v[i].o, t->v[i].id_hash) = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* The last update's entry of o when o is the same object (kept since). */
+static const struct sobj *kept_entry(const struct dz_status *st,
+				     const struct dz_object *o)
+{
+	return o->sidx < st->n && st->v[o->sidx].o == o ? &st->v[o->sidx] :
+	       NULL;
+}
+
+/* The last update's entry of o: kept_entry(), else by identity. */
+static const struct sobj *old_entry(const struct dz_status *st,
+				    const struct dz_object *o, uint64_t h)
+{
+	const struct sobj *e = kept_entry(st, o);
+	const uint32_t *sl;
+
+	if (e != NULL || st->index == NULL) {
+		return e;
+	}
+	sl = slot(st, o, h);
+	return *sl ? &st->v[*sl - 1] : NULL;
+}
+
+/* Entries of versions that left the set since the last update. */
+struct gone {
+	const struct sobj **v;
+	size_t n, mask;
+};
+
+static int gone_fill(struct gone *g, const struct dz_status *st,
+		     const struct dz_mset *set)
+{
+	size_t n = 0, cap = 16;
+
+	for (const struct dz_mfile *f = dz_mset_retired(set); f != NULL;
+	     f = f->retired_next) {
+		n += f->nobjects;
+	}
+	while (cap < 2 * n + 2) {
+		cap *= 2;
+	}
+	g->v = calloc(cap, sizeof(*g->v));
+	g->mask = cap - 1;
+	if (g->v == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (const struct dz_mfile *f = dz_mset_retired(set); f != NULL;
+	     f = f->retired_next) {
+		for (size_t j = 0; j < f->nobjects; j++) {
+			const struct sobj *e = kept_entry(st, &f->objects[j]);
+			size_t i = e != NULL ? e->id_hash & g->mask : 0;
+			while (e != NULL && g->v[i] != NULL) {
+				i = (i + 1) & g->mask;
+			}
+			if (e != NULL) {
+				g->v[i] = e;
+			}
+		}
+	}
+	return 0;
+}
+
+static const struct sobj *gone_find(const struct gone *g,
+				    const struct dz_object *o)
+{
+	for (size_t i = o->id_hash & g->mask; g->v[i] != NULL;
+	     i = (i + 1) & g->mask) {
+		const struct dz_object *x = g->v[i]->o;
+		if (g->v[i]->id_hash == o->id_hash &&
+		    key_cmp3(x->kind, x->ns, x->name, o->kind, o->ns,
+			     o->name) == 0) {
+			return g->v[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The update of most batches, one pass and no index: an object kept
+ * since the last update finds its entry through o->sidx, a new version
+ * the entry of the version that left (by identity, among the few that
+ * did), and duplicates are the build's (DuplicateObject). 1 (done), 0
+ * when that is not enough -- an object that had an entry is now a
+ * duplicate (another took its identity), or one was never built (a
+ * build ran out of memory) -- or DZ_ENOMEM.
+ */
+static int update_fast(struct dz_status *t, const struct dz_status *st,
+		       const struct dz_mset *set, time_t now)
+{
+	struct gone g = { 0 };
+	int rc = 1;
+
+	if (gone_fill(&g, st, set) != 0) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < dz_mset_count(set) && rc == 1; i++) {
+		struct dz_mfile *f = dz_mset_served(set, i);
+		for (size_t j = 0; j < f->nobjects && rc == 1; j++) {
+			struct dz_object *o = &f->objects[j];
+			const struct sobj *old = kept_entry(st, o);
+			if (o->reason == DZ_REASON_DUPLICATE_OBJECT) {
+				rc = old == NULL;
+				continue;
+			}
+			if (o->reason == DZ_REASON_PENDING) {
+				rc = 0;
+				break;
+			}
+			if (old == NULL) {
+				old = gone_find(&g, o);
+			}
+			note(&t->v[t->n], o, old, now);
+			o->sidx = (uint32_t)t->n++;
+		}
+	}
+	free(g.v);
+	return rc;
+}
+
+/* The general update: every object by identity, duplicates by set
+ * order. */
+static int update_all(struct dz_status *t, struct dz_status *st,
+		      const struct dz_mset *set, size_t total, time_t now)
+{
+	t->n = 0;
+	if (index_fill(st) != 0 || index_new(t, total) != 0) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < dz_mset_count(set); i++) {
+		struct dz_mfile *f = dz_mset_served(set, i);
+		for (size_t j = 0; j < f->nobjects; j++) {
+			struct dz_object *o = &f->objects[j];
+			uint64_t h = o->id_hash;
+			uint32_t *sl = slot(t, o, h);
+			if (*sl != 0) {
+				continue; /* duplicate: the first one is it */
+			}
+			note(&t->v[t->n], o, old_entry(st, o, h), now);
+			o->sidx = (uint32_t)t->n;
+			*sl = (uint32_t)++t->n;
+		}
+	}
+	return 0;
 }
 
 /* t's files from set; each keeps the time old had for it. */
@@ -180,33 +361,27 @@ int dz_status_update(struct dz_status *st, const struct dz_mset *set,
 {
 	struct dz_status t = { 0 };
 	size_t total = 0;
+	int rc;
 
 	for (size_t i = 0; i < dz_mset_count(set); i++) {
 		total += dz_mset_served(set, i)->nobjects;
 	}
-	if (total >= UINT32_MAX || table_new(&t, total) != 0) {
+	if (total >= UINT32_MAX || table_new(&t, st, total) != 0) {
 		table_free(&t);
 		return DZ_ENOMEM;
 	}
-	for (size_t i = 0; i < dz_mset_count(set); i++) {
-		const struct dz_mfile *f = dz_mset_served(set, i);
-		for (size_t j = 0; j < f->nobjects; j++) {
-			const struct dz_object *o = &f->objects[j];
-			uint64_t h = o->id_hash;
-			uint32_t *sl = slot(&t, o, h), *old;
-			if (*sl != 0) {
-				continue; /* duplicate: the first one is it */
-			}
-			old = st->index ? slot(st, o, h) : NULL;
-			note(&t.v[t.n], o, old && *old ? &st->v[*old - 1] :
-			     NULL, now);
-			*sl = (uint32_t)++t.n;
-		}
+	rc = update_fast(&t, st, set, now);
+	if (rc == 0) {
+		rc = update_all(&t, st, set, total, now);
 	}
-	if (files_update(&t, st, set, now) != 0) {
+	if (rc < 0 || files_update(&t, st, set, now) != 0) {
 		table_free(&t);
 		return DZ_ENOMEM;
 	}
+	/* st's entries are the next update's spare array */
+	t.spare_v = st->v;
+	t.spare_vcap = st->vcap;
+	st->v = NULL;
 	table_free(st);
 	t.snap = snap;
 	*st = t;

@@ -84,9 +84,19 @@ struct target {
 	uint8_t name[DZ_DNAME_MAX];
 };
 
+/* bstate.flags: what the passes over every object need to know without
+ * reading the object (a million objects are 180 MB; these are 1). */
+enum {
+	OF_ZONE = 1 << 0,   /* a DNSZone */
+	OF_BAD = 1 << 1,    /* failed to load, or a kind without a plugin */
+	OF_KEPT = 1 << 2,   /* restore(): status taken back, nothing to do */
+};
+
 struct bstate {
 	const struct dz_build_opts *opts;
 	struct dz_object **objs;
+	uint64_t *ids;          /* parallel to objs: id_hash */
+	uint8_t *flags;         /* parallel to objs: OF_* */
 	struct saved *saved;    /* parallel to objs */
 	struct prec *prec;      /* parallel to objs: records' zones, RRs */
 	size_t nobjs;
@@ -225,7 +235,10 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 	st->objs = calloc(total ? total : 1, sizeof(*st->objs));
 	st->saved = calloc(total ? total : 1, sizeof(*st->saved));
 	st->prec = calloc(total ? total : 1, sizeof(*st->prec));
-	if (st->objs == NULL || st->saved == NULL || st->prec == NULL) {
+	st->ids = malloc((total ? total : 1) * sizeof(*st->ids));
+	st->flags = malloc(total ? total : 1);
+	if (st->objs == NULL || st->saved == NULL || st->prec == NULL ||
+	    st->ids == NULL || st->flags == NULL) {
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -243,6 +256,12 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 			o->message = NULL;
 			o->reused = false;
 			dz_object_reset_status(o);
+			st->ids[k] = o->id_hash;
+			st->flags[k] = (uint8_t)((o->is_zone ? OF_ZONE : 0) |
+				       (o->diags.nerrors > 0 ||
+					o->spec_packed == NULL ||
+					(!o->is_zone && o->ops == NULL) ?
+					OF_BAD : 0));
 			st->objs[k++] = o;
 		}
 	}
@@ -270,18 +289,20 @@ static int classify_objects(struct bstate *st)
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
-		struct dz_object *o = st->objs[i], *w;
-		size_t j = o->id_hash & mask;
+		struct dz_object *w;
+		uint64_t h = st->ids[i];
+		size_t j = h & mask;
 
 		while (set[j] != 0 &&
-		       (st->objs[set[j] - 1]->id_hash != o->id_hash ||
-			!same_id(st->objs[set[j] - 1], o))) {
+		       (st->ids[set[j] - 1] != h ||
+			!same_id(st->objs[set[j] - 1], st->objs[i]))) {
 			j = (j + 1) & mask;
 		}
 		if (set[j] == 0) {
 			set[j] = (uint32_t)i + 1;
 			continue;
 		}
+		struct dz_object *o = st->objs[i];
 		w = st->objs[set[j] - 1];
 		set_status(o, DZ_REASON_DUPLICATE_OBJECT,
 			   "duplicate of %s %s/%s in %s:%u", w->kind, w->ns,
@@ -290,7 +311,8 @@ static int classify_objects(struct bstate *st)
 	free(set);
 	for (size_t i = 0; i < st->nobjs; i++) {
 		struct dz_object *o = st->objs[i];
-		if (o->reason != DZ_REASON_PENDING) {
+		if (!(st->flags[i] & OF_BAD) ||
+		    o->reason != DZ_REASON_PENDING) {
 			continue;
 		}
 		if (o->diags.nerrors > 0 || o->spec_packed == NULL) {
@@ -338,7 +360,7 @@ static int parse_zones(struct bstate *st)
 	size_t n = 0;
 
 	for (size_t i = 0; i < st->nobjs; i++) {
-		n += st->objs[i]->is_zone &&
+		n += (st->flags[i] & OF_ZONE) &&
 		     st->objs[i]->reason == DZ_REASON_PENDING;
 	}
 	st->zones = calloc(n ? n : 1, sizeof(*st->zones));
@@ -347,7 +369,8 @@ static int parse_zones(struct bstate *st)
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
 		struct dz_object *o = st->objs[i];
-		if (!o->is_zone || o->reason != DZ_REASON_PENDING) {
+		if (!(st->flags[i] & OF_ZONE) ||
+		    o->reason != DZ_REASON_PENDING) {
 			continue;
 		}
 		struct bzone *z = &st->zones[st->nzones++];
@@ -525,6 +548,13 @@ static void restore(struct bstate *st, size_t i)
 	give_back(st->objs[i], &st->saved[i]);
 	st->saved[i].restored = true;
 	st->objs[i]->reused = true;
+	st->flags[i] |= OF_KEPT;
+}
+
+/* Nothing left to do for st->objs[i] (a DNSZone, or taken back). */
+static bool settled(const struct bstate *st, size_t i)
+{
+	return (st->flags[i] & (OF_ZONE | OF_KEPT)) != 0;
 }
 
 static bool is_member(const struct dz_object *o)
@@ -1418,9 +1448,8 @@ static int preparse(struct bstate *st)
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
-		const struct dz_object *o = st->objs[i];
-		if (is_member(o) && !o->reused && st->prec[i].zones_known &&
-		    st->prec[i].nz > 0) {
+		if (!settled(st, i) && st->prec[i].zones_known &&
+		    st->prec[i].nz > 0 && is_member(st->objs[i])) {
 			pp.idx[pp.n++] = i;
 		}
 	}
@@ -1625,8 +1654,12 @@ static void state_free(struct bstate *st)
 		undo_free(st->objs, st->saved, st->nobjs);
 	}
 	for (size_t i = 0; st->prec != NULL && i < st->nobjs; i++) {
-		prec_clear_parse(&st->prec[i]);
+		if (st->flags == NULL || !settled(st, i)) {
+			prec_clear_parse(&st->prec[i]);
+		}
 	}
+	free(st->ids);
+	free(st->flags);
 	free(st->prec);
 	dz_arena_free(st->scratch);
 	dz_arena_free(st->zspecs);
@@ -1669,9 +1702,8 @@ static int run_checks(struct bstate *st)
 		}
 	}
 	for (size_t i = 0; i < st->nobjs && rc == 0; i++) {
-		struct dz_object *o = st->objs[i];
-		if (!o->is_zone && !o->reused &&
-		    o->reason == DZ_REASON_PENDING) {
+		if (!settled(st, i) &&
+		    st->objs[i]->reason == DZ_REASON_PENDING) {
 			rc = build_record(st, i, ck);
 		}
 	}
@@ -1683,10 +1715,9 @@ static int run_checks(struct bstate *st)
 	 * an edit could change which object wins. (Parsed objects that
 	 * failed failed a check: a failed parse leaves no pz.) */
 	for (size_t i = 0; i < st->nobjs && rc == 0; i++) {
-		const struct dz_object *o = st->objs[i];
 		const struct prec *p = &st->prec[i];
-		if (o->is_zone || o->reused || p->pz == NULL ||
-		    o->reason != DZ_REASON_FAILED) {
+		if (settled(st, i) || p->pz == NULL ||
+		    st->objs[i]->reason != DZ_REASON_FAILED) {
 			continue;
 		}
 		for (size_t j = 0; j < p->nz && rc == 0; j++) {
@@ -1715,9 +1746,8 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 		return rc;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
-		struct dz_object *o = st->objs[i];
-		if (o->is_zone || o->reused ||
-		    o->reason != DZ_REASON_PENDING) {
+		if (settled(st, i) ||
+		    st->objs[i]->reason != DZ_REASON_PENDING) {
 			continue;
 		}
 		if ((rc = build_record(st, i, NULL)) != 0) {

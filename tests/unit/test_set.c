@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "manifest/set.h"
+#include "manifest/status.h"
 #include "util/dname.h"
 #include "zone/build.h"
 #include "zone/snapshot.h"
@@ -584,6 +585,74 @@ static void test_set_problems_skipped(void **state)
 	assert_non_null(problem("www.yaml"));
 }
 
+/* The generation the status table shows for ARecord t/NAME. */
+static unsigned generation(struct dz_status *st, const char *name)
+{
+	char *buf = NULL, *at;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	unsigned g = 0;
+
+	assert_non_null(f);
+	assert_int_equal(dz_status_print_object(st, "ARecord", name, "t",
+						DZ_STATUS_YAML, f), 0);
+	fclose(f);
+	at = strstr(buf, "observedGeneration: ");
+	assert_non_null(at);
+	g = (unsigned)strtoul(at + strlen("observedGeneration: "), NULL, 10);
+	free(buf);
+	return g;
+}
+
+static void status_apply(struct dz_status *st)
+{
+	struct dz_build_opts o = { .prev = fx.snap };
+	struct dz_snapshot *snap = NULL;
+
+	assert_int_equal(dz_mset_apply(fx.set, &o, &fx.st, &snap), 0);
+	assert_non_null(snap);
+	assert_int_equal(dz_status_update(st, fx.set, snap, 1000), 0);
+	dz_mset_release_retired(fx.set);
+	dz_snapshot_unref(fx.snap);
+	fx.snap = snap;
+}
+
+/*
+ * The status table follows an identity across versions and files: a new
+ * version takes over its entry (the generation moves with the spec), and
+ * so does another file's copy when the one served goes, or when a file
+ * earlier in set order takes the identity over (a duplicate changes
+ * hands: the general update).
+ */
+static void test_set_status_follows_identity(void **state)
+{
+	struct dz_status *st = dz_status_new();
+
+	(void)state;
+	assert_non_null(st);
+	assert_int_equal(dz_status_update(st, fx.set, fx.snap, 1000), 0);
+	dz_mset_release_retired(fx.set);
+	assert_int_equal(generation(st, "www"), 1);
+	put("www.yaml", AREC("www", "192.0.2.2"));
+	status_apply(st);
+	assert_int_equal(generation(st, "www"), 2);
+	/* a copy in a later file: a duplicate, the first is served */
+	put("x-www.yaml", AREC("www", "192.0.2.3"));
+	status_apply(st);
+	assert_int_equal(generation(st, "www"), 2);
+	/* the served one goes: the copy takes over its entry */
+	del("www.yaml");
+	status_apply(st);
+	assert_int_equal(generation(st, "www"), 3);
+	/* a file earlier in set order takes the identity */
+	put("a-www.yaml", AREC("www", "192.0.2.4"));
+	status_apply(st);
+	assert_int_equal(generation(st, "www"), 4);
+	assert_int_equal(object("x-www.yaml", 0)->reason,
+			 DZ_REASON_DUPLICATE_OBJECT);
+	dz_status_free(st);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -603,6 +672,7 @@ int main(void)
 		T(test_set_manifest_names),
 		T(test_set_problems_load),
 		T(test_set_problems_skipped),
+		T(test_set_status_follows_identity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

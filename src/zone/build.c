@@ -1327,6 +1327,15 @@ static int edit_zone(struct bstate *st, struct bzone *z)
 	return 0;
 }
 
+/*
+ * A change of much of a zone (a rescan, a bulk rewrite) is built rather
+ * than edited: the build parses on every core and makes no garbage.
+ */
+static bool too_big(const struct bzone *z)
+{
+	return z->nfresh + z->ngone > 1024 + dz_zone_rr_count(z->prev) / 16;
+}
+
 /* Note gone version o as a member of the zones it joined. */
 static int note_gone(struct bstate *st, struct dz_object *o)
 {
@@ -1382,6 +1391,7 @@ static int plan_edits(struct bstate *st)
 	for (size_t i = 0; any && i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
 		if (z->prev == NULL || z->no_edit ||
+		    too_big(z) ||
 		    dz_zone_fingerprint(z->prev) - z->fp_gone + z->fp_fresh !=
 		    z->fp) {
 			continue;

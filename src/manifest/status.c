@@ -29,9 +29,11 @@ struct sobj {
 
 /*
  * The table: entries in set order (files by path, objects in document
- * order), an open-addressing index by (kind, namespace, name) to find
- * last batch's entry of an object in O(1), and the sorted order made
- * only when a listing is printed. A batch costs O(objects), no sort.
+ * order), and the sorted order made only when a listing is printed. An
+ * object kept since the last update reaches its entry through o->sidx;
+ * an open-addressing index by (kind, namespace, name) is made only when
+ * a duplicate changes hands (update_all). A batch costs one pass over
+ * the objects, no sort.
  */
 struct dz_status {
 	struct sobj *v;

@@ -460,12 +460,16 @@ static int apply(struct daemon *d, uint64_t first_us)
 		dz_mset_release_retired(d->set);
 	}
 	dz_serials_commit(d->serials, snap);
-	/* A build frees as much as it allocates; give the freed pages of
-	 * the old snapshot and of the parse back to the system. Trimming
-	 * walks the whole heap (madvise, TLB flushes): worth it after a
-	 * big batch, not after every one-file change; the next batches
-	 * reuse what they leave. */
-	if (st.files >= 16 || ++d->batches_untrimmed >= 32) {
+	/* A build in full frees as much as it allocates; give the freed
+	 * pages of the old snapshot and of the parse back to the system.
+	 * Trimming walks the whole heap (madvise, TLB flushes: ~1 s at a
+	 * million records): worth it after a big batch, not after every
+	 * one-file change, and never after a delta build, which frees
+	 * little and whose pages the next ones reuse. */
+	struct dz_object *const *touched;
+	size_t ntouched;
+	if (!dz_mset_incremental(d->set, &touched, &ntouched) &&
+	    (st.files >= 16 || ++d->batches_untrimmed >= 32)) {
 		malloc_trim(0);
 		d->batches_untrimmed = 0;
 	}

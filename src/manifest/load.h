@@ -63,7 +63,9 @@ struct dz_object {
 	bool is_zone;            /* kind == DNSZone */
 
 	/* build time (zone/build.c) */
-	bool reused;             /* last build kept its zones as they were */
+	bool reused;             /* the last build in full kept its zones
+	                          * as they were (a delta build leaves
+	                          * what it does not touch as it is) */
 	uint8_t built;           /* DZ_OBJ_B_*: what the last build did */
 	enum dz_reason reason;
 	uint32_t sidx;           /* its entry in the status table, when
@@ -95,6 +97,7 @@ struct dz_mfile {
 	                          * (set.c; dz_build_opts.gone) */
 	uint64_t seq;            /* unique per load in this process: tells
 	                          * versions of one file apart */
+	uint64_t stamp;          /* the build context that has it (build.c) */
 	struct dz_mfile *retired_next; /* the set's list of versions that
 	                                * left it (set.c) */
 };

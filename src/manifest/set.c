@@ -38,6 +38,8 @@ struct dz_mset {
 	struct dz_mfile **files;   /* served versions, for dz_build */
 	size_t nfiles;
 	struct dz_mfile *retired;  /* versions served before, not now */
+	struct dz_build_ctx *ctx;  /* what the last build left (build.h) */
+	bool applied;              /* the last apply succeeded */
 };
 
 /* A served version leaves the set: freed by dz_mset_release_retired. */
@@ -71,7 +73,10 @@ struct dz_mset *dz_mset_new(const char *root)
 		return NULL;
 	}
 	s->root = strdup(root);
-	if (s->root == NULL) {
+	s->ctx = dz_build_ctx_new();
+	if (s->root == NULL || s->ctx == NULL) {
+		free(s->root);
+		dz_build_ctx_free(s->ctx);
 		free(s);
 		return NULL;
 	}
@@ -91,6 +96,7 @@ void dz_mset_free(struct dz_mset *s)
 	if (s == NULL) {
 		return;
 	}
+	dz_build_ctx_free(s->ctx);
 	for (size_t i = 0; i < s->n; i++) {
 		entry_clear(&s->v[i]);
 	}
@@ -622,6 +628,7 @@ static int build(struct dz_mset *s, const struct dz_build_opts *opts,
 		o = *opts;
 	}
 	o.undo = undo;
+	o.ctx = s->ctx;
 	if (o.prev != NULL) {
 		return build_gone(s, o, out);
 	}
@@ -706,6 +713,11 @@ static void finish(struct dz_mset *s)
 		reject_msg(e->rejected, msg, sizeof(msg));
 		for (size_t j = 0; j < e->served->nobjects; j++) {
 			struct dz_object *o = &e->served->objects[j];
+			/* a duplicate says so: the status of its identity
+			 * is the first object's */
+			if (o->reason == DZ_REASON_DUPLICATE_OBJECT) {
+				continue;
+			}
 			o->reason = DZ_REASON_FAILED;
 			dz_object_set_message(o, "%s (last good version still "
 					      "served)", msg);
@@ -747,6 +759,7 @@ int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
 		rc = 0;
 		goto out;
 	}
+	s->applied = false;
 	s->nfiles = 0; /* the array points at versions about to go */
 	for (size_t i = 0; i < s->n; i++) {
 		s->v[i].changed = false;
@@ -772,6 +785,7 @@ int dz_mset_apply(struct dz_mset *s, const struct dz_build_opts *opts,
 		}
 	}
 	finish(s);
+	s->applied = true;
 	*out = snap;
 out:
 	dz_build_undo_free(undo);
@@ -794,6 +808,19 @@ struct dz_mfile *dz_mset_served(const struct dz_mset *s, size_t i)
 const struct dz_mfile *dz_mset_rejected(const struct dz_mset *s, size_t i)
 {
 	return s->v[i].rejected;
+}
+
+bool dz_mset_changed(const struct dz_mset *s, size_t i)
+{
+	return s->v[i].changed;
+}
+
+bool dz_mset_incremental(const struct dz_mset *s,
+			 struct dz_object *const **touched, size_t *n)
+{
+	bool inc = dz_build_ctx_incremental(s->ctx, touched, n);
+
+	return s->applied && inc;
 }
 
 struct dz_mfile *const *dz_mset_files(const struct dz_mset *s, size_t *n)

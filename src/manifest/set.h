@@ -125,6 +125,18 @@ struct dz_mfile *dz_mset_served(const struct dz_mset *s, size_t i);
 /* The rejected newer version of file i, or NULL. */
 const struct dz_mfile *dz_mset_rejected(const struct dz_mset *s, size_t i);
 
+/* Whether file i was re-read by the last apply. */
+bool dz_mset_changed(const struct dz_mset *s, size_t i);
+
+/*
+ * Whether the last apply's build was incremental (a delta build,
+ * build.h): then only the objects of the files re-read (dz_mset_changed),
+ * of the versions that left (dz_mset_retired) and *touched have a new
+ * status. False after an apply that failed.
+ */
+bool dz_mset_incremental(const struct dz_mset *s,
+			 struct dz_object *const **touched, size_t *n);
+
 /*
  * Every served file, in rel order, for dz_build_collect_diags() and the
  * like (borrowed array, valid until the next apply).

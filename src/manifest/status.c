@@ -51,11 +51,22 @@ struct dz_status {
 	struct sobj *spare_v;
 	size_t spare_vcap;
 	size_t vcap;
+	/* Entries left empty (o NULL) by in-place updates (update_delta),
+	 * for the next new objects. */
+	uint32_t *holes;
+	size_t nholes, capholes;
+	bool stale;                /* new, or an update failed: the next
+	                            * one is made in full */
 };
 
 struct dz_status *dz_status_new(void)
 {
-	return calloc(1, sizeof(struct dz_status));
+	struct dz_status *st = calloc(1, sizeof(struct dz_status));
+
+	if (st != NULL) {
+		st->stale = true; /* nothing to update in place yet */
+	}
+	return st;
 }
 
 static void table_free(struct dz_status *t)
@@ -63,6 +74,7 @@ static void table_free(struct dz_status *t)
 	free(t->v);
 	free(t->index);
 	free(t->spare_v);
+	free(t->holes);
 	dz_mset_problems_free(t->files, t->nfiles);
 	free(t->since);
 }
@@ -95,18 +107,22 @@ static int sobj_cmp(const void *pa, const void *pb)
 	return key_cmp3(a->kind, a->ns, a->name, b->kind, b->ns, b->name);
 }
 
-/* The entries sorted by kind, namespace, name (malloc'd), or NULL. */
-static const struct sobj **sorted(const struct dz_status *st)
+/* The entries sorted by kind, namespace, name (malloc'd; *n of them:
+ * the table's holes left out), or NULL. */
+static const struct sobj **sorted(const struct dz_status *st, size_t *n)
 {
 	const struct sobj **p = malloc((st->n + 1) * sizeof(*p));
 
+	*n = 0;
 	if (p == NULL) {
 		return NULL;
 	}
 	for (size_t i = 0; i < st->n; i++) {
-		p[i] = &st->v[i];
+		if (st->v[i].o != NULL) {
+			p[(*n)++] = &st->v[i];
+		}
 	}
-	qsort(p, st->n, sizeof(*p), sobj_cmp);
+	qsort(p, *n, sizeof(*p), sobj_cmp);
 	return p;
 }
 
@@ -186,7 +202,9 @@ static int index_fill(struct dz_status *t)
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < t->n; i++) {
-		*slot(t, t->v[i].o, t->v[i].id_hash) = (uint32_t)i + 1;
+		if (t->v[i].o != NULL) {
+			*slot(t, t->v[i].o, t->v[i].id_hash) = (uint32_t)i + 1;
+		}
 	}
 	return 0;
 }
@@ -309,6 +327,123 @@ static int update_fast(struct dz_status *t, const struct dz_status *st,
 	return rc;
 }
 
+/* Room in st for n more entries and nh more holes. */
+static int reserve(struct dz_status *st, size_t n, size_t nh)
+{
+	size_t need = st->n + n + 1;
+
+	if (need >= UINT32_MAX) {
+		return DZ_ENOMEM;
+	}
+	if (need > st->vcap) {
+		size_t cap = st->vcap + st->vcap / 2 > need ?
+			     st->vcap + st->vcap / 2 : need;
+		struct sobj *v = realloc(st->v, cap * sizeof(*v));
+		if (v == NULL) {
+			return DZ_ENOMEM;
+		}
+		st->v = v;
+		st->vcap = cap;
+	}
+	if (st->nholes + nh > st->capholes) {
+		size_t cap = st->nholes + nh + 16;
+		uint32_t *h = realloc(st->holes, cap * sizeof(*h));
+		if (h == NULL) {
+			return DZ_ENOMEM;
+		}
+		st->holes = h;
+		st->capholes = cap;
+	}
+	return 0;
+}
+
+/*
+ * The update after a delta build (dz_mset_incremental): only the objects
+ * of the files re-read, of the versions that left and the DNSZones the
+ * build touched have news. Their entries are updated in place: a new
+ * version takes over the entry of the version that left, a new object
+ * a hole or a new entry, an entry nobody took becomes a hole. 1 (done),
+ * 0 when the table should be made again (duplicates in the files re-read,
+ * too many holes), DZ_ENOMEM (nothing changed).
+ */
+static int update_delta(struct dz_status *st, const struct dz_mset *set,
+			struct dz_object *const *touched, size_t ntouched,
+			time_t now)
+{
+	struct gone g = { 0 };
+	size_t nnew = 0, ngone = 0;
+
+	if (st->stale || st->nholes > st->n / 4 + 1024) {
+		return 0;
+	}
+	for (size_t i = 0; i < dz_mset_count(set); i++) {
+		const struct dz_mfile *f = dz_mset_served(set, i);
+		for (size_t j = 0; dz_mset_changed(set, i) &&
+		     j < f->nobjects; j++) {
+			enum dz_reason r = f->objects[j].reason;
+			if (r == DZ_REASON_DUPLICATE_OBJECT ||
+			    r == DZ_REASON_PENDING) {
+				return 0;
+			}
+			nnew++;
+		}
+	}
+	for (const struct dz_mfile *f = dz_mset_retired(set); f != NULL;
+	     f = f->retired_next) {
+		ngone += f->nobjects;
+	}
+	/* entries are reached by pointer below: no realloc after this */
+	if (reserve(st, nnew, ngone) != 0 || gone_fill(&g, st, set) != 0) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < dz_mset_count(set); i++) {
+		struct dz_mfile *f = dz_mset_served(set, i);
+		for (size_t j = 0; dz_mset_changed(set, i) &&
+		     j < f->nobjects; j++) {
+			struct dz_object *o = &f->objects[j];
+			struct sobj *e = (struct sobj *)kept_entry(st, o), old;
+			if (e == NULL) {
+				e = (struct sobj *)gone_find(&g, o);
+			}
+			if (e != NULL) {
+				old = *e;
+				note(e, o, &old, now);
+			} else {
+				e = &st->v[st->nholes > 0 ?
+					   st->holes[--st->nholes] : st->n++];
+				note(e, o, NULL, now);
+			}
+			o->sidx = (uint32_t)(e - st->v);
+		}
+	}
+	/* versions that left, their entry not taken over: holes */
+	for (const struct dz_mfile *f = dz_mset_retired(set); f != NULL;
+	     f = f->retired_next) {
+		for (size_t j = 0; j < f->nobjects; j++) {
+			struct sobj *e = (struct sobj *)kept_entry(
+				st, &f->objects[j]);
+			if (e == NULL) {
+				continue;
+			}
+			e->o = NULL;
+			st->holes[st->nholes++] = (uint32_t)(e - st->v);
+		}
+	}
+	for (size_t i = 0; i < ntouched; i++) {
+		struct sobj *e = (struct sobj *)kept_entry(st, touched[i]), old;
+		if (e != NULL) {
+			old = *e;
+			note(e, touched[i], &old, now);
+		}
+	}
+	free(g.v);
+	/* the identity index (update_all) is made again when needed */
+	free(st->index);
+	st->index = NULL;
+	st->mask = 0;
+	return 1;
+}
+
 /* The general update: every object by identity, duplicates by set
  * order. */
 static int update_all(struct dz_status *t, struct dz_status *st,
@@ -362,14 +497,38 @@ int dz_status_update(struct dz_status *st, const struct dz_mset *set,
 		     const struct dz_snapshot *snap, time_t now)
 {
 	struct dz_status t = { 0 };
-	size_t total = 0;
+	struct dz_object *const *touched;
+	size_t total = 0, nt;
 	int rc;
 
+	if (dz_mset_incremental(set, &touched, &nt)) {
+		struct dz_status nf = { 0 };
+		rc = update_delta(st, set, touched, nt, now);
+		if (rc == 1 && files_update(&nf, st, set, now) != 0) {
+			dz_mset_problems_free(nf.files, nf.nfiles);
+			free(nf.since);
+			rc = DZ_ENOMEM;
+		}
+		if (rc < 0) {
+			st->stale = true;
+			return rc;
+		}
+		if (rc == 1) {
+			dz_mset_problems_free(st->files, st->nfiles);
+			free(st->since);
+			st->files = nf.files;
+			st->since = nf.since;
+			st->nfiles = nf.nfiles;
+			st->snap = snap;
+			return 0;
+		}
+	}
 	for (size_t i = 0; i < dz_mset_count(set); i++) {
 		total += dz_mset_served(set, i)->nobjects;
 	}
 	if (total >= UINT32_MAX || table_new(&t, st, total) != 0) {
 		table_free(&t);
+		st->stale = true;
 		return DZ_ENOMEM;
 	}
 	rc = update_fast(&t, st, set, now);
@@ -378,6 +537,7 @@ int dz_status_update(struct dz_status *st, const struct dz_mset *set,
 	}
 	if (rc < 0 || files_update(&t, st, set, now) != 0) {
 		table_free(&t);
+		st->stale = true;
 		return DZ_ENOMEM;
 	}
 	/* st's entries are the next update's spare array */
@@ -445,15 +605,15 @@ static void print_files(const struct dz_status *st, FILE *out)
 void dz_status_print_table(const struct dz_status *st, FILE *out,
 			   time_t now)
 {
-	size_t wk = 4, wn = 9, wm = 4, wz = 4, wr = 6;
-	const struct sobj **by = sorted(st);
+	size_t wk = 4, wn = 9, wm = 4, wz = 4, wr = 6, n;
+	const struct sobj **by = sorted(st, &n);
 	char a[32];
 
 	if (by == NULL) {
 		fputs("out of memory\n", out);
 		return;
 	}
-	for (size_t i = 0; i < st->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct sobj *e = by[i];
 		size_t z = strlen(e->o->zone ? e->o->zone : "<none>"), r;
 		r = strlen(dz_reason_name(e->o->reason));
@@ -466,7 +626,7 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 	fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
 		(int)wk, "KIND", (int)wn, "NAMESPACE", (int)wm, "NAME",
 		(int)wz, "ZONE", "READY", (int)wr, "REASON", "AGE");
-	for (size_t i = 0; i < st->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct sobj *e = by[i];
 		age(now - e->created, a, sizeof(a));
 		fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
@@ -907,7 +1067,7 @@ int dz_status_print_object(const struct dz_status *st, const char *kind,
 
 	for (size_t i = 0; i < st->n; i++) {
 		const struct sobj *e = &st->v[i];
-		if (strcasecmp(e->o->kind, kind) != 0 ||
+		if (e->o == NULL || strcasecmp(e->o->kind, kind) != 0 ||
 		    strcmp(e->o->name, name) != 0 ||
 		    (ns != NULL && ns[0] != '\0' &&
 		     strcmp(e->o->ns, ns) != 0)) {
@@ -933,7 +1093,8 @@ int dz_status_print_object(const struct dz_status *st, const char *kind,
 
 void dz_status_print_list(const struct dz_status *st, FILE *out)
 {
-	const struct sobj **by = sorted(st);
+	size_t n;
+	const struct sobj **by = sorted(st, &n);
 	struct view v;
 
 	if (by == NULL) {
@@ -941,11 +1102,11 @@ void dz_status_print_list(const struct dz_status *st, FILE *out)
 	}
 	fputs("{\n\"apiVersion\": \"v1\",\n\"kind\": \"List\",\n\"items\": [\n",
 	      out);
-	for (size_t i = 0; i < st->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		view_init(&v, st, by[i]);
 		print_json(&v, out);
 		view_free(&v);
-		fputs(i + 1 < st->n + st->nfiles ? ",\n" : "\n", out);
+		fputs(i + 1 < n + st->nfiles ? ",\n" : "\n", out);
 	}
 	for (size_t i = 0; i < st->nfiles; i++) {
 		print_file(st, i, DZ_STATUS_JSON, out);

@@ -45,6 +45,10 @@ struct bzone {
 	size_t nfresh, capfresh;
 	struct dz_object **gone; /* gone versions that were members */
 	size_t ngone, capgone;
+	/* Kept in a dz_build_ctx: the zone the last build served for it
+	 * (held by the context's snapshot), NULL when none. */
+	const struct dz_zone *served;
+	bool touched;          /* a delta build changes its members */
 };
 
 /* An object's status from the previous build, kept aside until it is
@@ -54,6 +58,7 @@ struct saved {
 	uint8_t built;
 	bool reused;
 	bool restored;  /* given back to the object: nothing here */
+	bool light;     /* reason, message and zone only (delta builds) */
 	char *message;
 	const char *zone;
 	struct dz_diags bdiags;
@@ -117,6 +122,44 @@ struct bstate {
 	const char *last_ns, *last_ref;
 	struct bzone *last_zone;
 	bool nomem;
+	/* The identity index classify_objects made, for the context. */
+	struct dz_object **idx;
+	size_t idx_mask, nidx;
+	uint64_t *dups;         /* identities with more than one object */
+	size_t ndups, capdups;
+	/* A delta build (delta()): the zone table is the context's, the
+	 * objects are the fresh ones; uobjs and usaved undo the status of
+	 * the DNSZones it touched; tz lists the zones it edits. */
+	bool delta;
+	struct dz_object **uobjs;
+	struct saved *usaved;
+	size_t nu, capu;
+	struct bzone **tz;
+	size_t ntz, captz;
+};
+
+/*
+ * What one build leaves for the next (see build.h): the zone table, its
+ * DNSZones' specs, every object by identity, and the snapshot it made.
+ * The files it was made from carry its stamp.
+ */
+struct dz_build_ctx {
+	struct dz_snapshot *snap; /* a reference; NULL: nothing kept */
+	uint64_t stamp;
+	size_t nfiles;
+	struct bzone *zones;
+	size_t nzones;
+	struct bzone **by_ref, **by_name;
+	size_t nserving;
+	struct dz_arena *zspecs;
+	struct dz_object **idx;   /* open addressing by id_hash: the
+				   * first object of each identity */
+	size_t idx_mask, nidx;
+	uint64_t *dups;           /* sorted */
+	size_t ndups;
+	bool incremental;         /* the last build was a delta */
+	struct dz_object **touched; /* its DNSZones with a new status */
+	size_t ntouched, captouched;
 };
 
 /* ---- status helpers ------------------------------------------------- */
@@ -269,57 +312,72 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 	return 0;
 }
 
+/* ReconcileFailed (load time) or UnsupportedKind for an OF_BAD object. */
+static void classify_bad(struct dz_object *o)
+{
+	if (o->diags.nerrors > 0 || o->spec_packed == NULL) {
+		set_failed(o);
+	} else if (!o->is_zone && o->ops == NULL) {
+		set_status(o, DZ_REASON_UNSUPPORTED_KIND,
+			   "unsupported kind '%s': skipped", o->kind);
+	}
+}
+
+/* The slot of o's identity in an index: the object there or NULL. */
+static struct dz_object **idx_slot(struct dz_object **idx, size_t mask,
+				   const struct dz_object *o)
+{
+	size_t j = o->id_hash & mask;
+
+	while (idx[j] != NULL && (idx[j]->id_hash != o->id_hash ||
+				  !same_id(idx[j], o))) {
+		j = (j + 1) & mask;
+	}
+	return &idx[j];
+}
+
 /*
  * DuplicateObject, ReconcileFailed (load time), UnsupportedKind. Objects
  * come in set order (files by path, then document order), so the first
- * of an identity met is the one served: a hash set, no sort.
+ * of an identity met is the one served: a hash set, no sort. The set
+ * and the identities met twice stay in st for a build context.
  */
 static int classify_objects(struct bstate *st)
 {
-	size_t cap = 16, mask;
-	uint32_t *set;
+	size_t cap = 16;
 
-	while (cap < 2 * st->nobjs) {
+	while (cap < 2 * st->nobjs + 2) {
 		cap *= 2;
 	}
-	mask = cap - 1;
-	set = calloc(cap, sizeof(*set));
-	if (set == NULL || st->nobjs >= UINT32_MAX) {
-		free(set);
+	st->idx_mask = cap - 1;
+	st->idx = calloc(cap, sizeof(*st->idx));
+	if (st->idx == NULL) {
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
-		struct dz_object *w;
-		uint64_t h = st->ids[i];
-		size_t j = h & mask;
+		struct dz_object *o = st->objs[i], *w;
+		struct dz_object **sl = idx_slot(st->idx, st->idx_mask, o);
+		uint64_t *d;
 
-		while (set[j] != 0 &&
-		       (st->ids[set[j] - 1] != h ||
-			!same_id(st->objs[set[j] - 1], st->objs[i]))) {
-			j = (j + 1) & mask;
-		}
-		if (set[j] == 0) {
-			set[j] = (uint32_t)i + 1;
+		if (*sl == NULL) {
+			*sl = o;
+			st->nidx++;
 			continue;
 		}
-		struct dz_object *o = st->objs[i];
-		w = st->objs[set[j] - 1];
+		w = *sl;
 		set_status(o, DZ_REASON_DUPLICATE_OBJECT,
 			   "duplicate of %s %s/%s in %s:%u", w->kind, w->ns,
 			   w->name, w->file->rel, w->line);
-	}
-	free(set);
-	for (size_t i = 0; i < st->nobjs; i++) {
-		struct dz_object *o = st->objs[i];
-		if (!(st->flags[i] & OF_BAD) ||
-		    o->reason != DZ_REASON_PENDING) {
-			continue;
+		d = vec_push(&st->dups, &st->ndups, &st->capdups, sizeof(*d));
+		if (d == NULL) {
+			return DZ_ENOMEM;
 		}
-		if (o->diags.nerrors > 0 || o->spec_packed == NULL) {
-			set_failed(o);
-		} else if (!o->is_zone && o->ops == NULL) {
-			set_status(o, DZ_REASON_UNSUPPORTED_KIND,
-				   "unsupported kind '%s': skipped", o->kind);
+		*d = o->id_hash;
+	}
+	for (size_t i = 0; i < st->nobjs; i++) {
+		if ((st->flags[i] & OF_BAD) &&
+		    st->objs[i]->reason == DZ_REASON_PENDING) {
+			classify_bad(st->objs[i]);
 		}
 	}
 	return 0;
@@ -528,11 +586,17 @@ static int note_member(struct bstate *st, struct bzone *z,
 	return 0;
 }
 
-/* Take back the previous build's status of st->objs[i]. */
 /* Move the status in sv back to o (what o has now is freed). */
 static void give_back(struct dz_object *o, struct saved *sv)
 {
 	free(o->message);
+	if (sv->light) {
+		o->reason = sv->reason;
+		o->message = sv->message;
+		o->zone = sv->zone;
+		memset(sv, 0, sizeof(*sv));
+		return;
+	}
 	dz_diags_clear(&o->bdiags);
 	o->reason = sv->reason;
 	o->message = sv->message;
@@ -543,6 +607,7 @@ static void give_back(struct dz_object *o, struct saved *sv)
 	memset(sv, 0, sizeof(*sv));
 }
 
+/* Take back the previous build's status of st->objs[i]. */
 static void restore(struct bstate *st, size_t i)
 {
 	give_back(st->objs[i], &st->saved[i]);
@@ -1314,7 +1379,9 @@ static int edit_zone(struct bstate *st, struct bzone *z)
 		dz_zone_edit_free(e);
 		dz_zone_set_fingerprint(z->prev, z->fp);
 		z->reuse = z->prev;
-		restore(st, z->obj_index);
+		if (!st->delta) {
+			restore(st, z->obj_index);
+		}
 		return 0;
 	}
 	z->zone = dz_zone_edit_finish(e, &err);
@@ -1486,6 +1553,46 @@ static void zone_served(struct bzone *z, const struct dz_zone *zone)
 		   dz_zone_rr_count(zone), dz_zone_serial(zone));
 }
 
+/* Add zone to snap for z; then it is what z serves. 0 or DZ_ENOMEM. */
+static int serve(struct bzone *z, struct dz_snapshot *snap,
+		 const struct dz_zone *zone)
+{
+	int rc = dz_snapshot_add_zone(snap, (struct dz_zone *)zone);
+
+	if (rc == 0) {
+		z->served = zone;
+	}
+	return rc == DZ_ENOMEM ? rc : 0;
+}
+
+/* A delta build changes the status of z's DNSZone: keep the old one
+ * for dz_build_undo. 0 or DZ_ENOMEM. */
+static int save_light(struct bstate *st, struct dz_object *o)
+{
+	if (st->nu == st->capu) {
+		size_t cap = st->capu ? 2 * st->capu : 8;
+		struct dz_object **uo = realloc(st->uobjs, cap * sizeof(*uo));
+		struct saved *sv;
+		if (uo == NULL) {
+			return DZ_ENOMEM;
+		}
+		st->uobjs = uo;
+		sv = realloc(st->usaved, cap * sizeof(*sv));
+		if (sv == NULL) {
+			return DZ_ENOMEM;
+		}
+		st->usaved = sv;
+		st->capu = cap;
+	}
+	st->uobjs[st->nu] = o;
+	st->usaved[st->nu++] = (struct saved){ .reason = o->reason,
+					       .message = o->message,
+					       .zone = o->zone,
+					       .light = true };
+	o->message = NULL;
+	return 0;
+}
+
 static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 {
 	for (size_t i = 0; i < st->nserving; i++) {
@@ -1493,17 +1600,26 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 		const char *err = "out of memory";
 		int rc;
 
-		if (z->reuse != NULL) {
-			rc = dz_snapshot_add_zone(snap,
-						  (struct dz_zone *)z->reuse);
-			if (rc == DZ_ENOMEM) {
-				return rc;
+		if (st->delta && !z->touched) {
+			/* as it was: zone and status */
+			if (z->served != NULL &&
+			    serve(z, snap, z->served) != 0) {
+				return DZ_ENOMEM;
 			}
-			zone_served(z, z->reuse);
+			continue;
+		}
+		if (z->reuse != NULL) {
+			if (serve(z, snap, z->reuse) != 0) {
+				return DZ_ENOMEM;
+			}
+			if (!st->delta) {
+				zone_served(z, z->reuse);
+			}
 			continue;
 		}
 		if (z->edited) {
-			if (dz_snapshot_add_zone(snap, z->zone) == DZ_ENOMEM) {
+			if (serve(z, snap, z->zone) != 0 ||
+			    (st->delta && save_light(st, z->obj) != 0)) {
 				return DZ_ENOMEM;
 			}
 			zone_served(z, z->zone);
@@ -1528,12 +1644,9 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 		dz_zone_set_fingerprint(z->zone, z->fp);
 		if (dz_zone_set_build_info(z->zone, z->hash,
 					   (const uint8_t *const *)z->failed,
-					   z->nfailed) != 0) {
+					   z->nfailed) != 0 ||
+		    serve(z, snap, z->zone) != 0) {
 			return DZ_ENOMEM;
-		}
-		rc = dz_snapshot_add_zone(snap, z->zone);
-		if (rc == DZ_ENOMEM) {
-			return rc;
 		}
 		zone_served(z, z->zone);
 	}
@@ -1601,17 +1714,22 @@ struct dz_build_undo {
 	struct dz_object **objs;
 	struct saved *saved;
 	size_t n;
+	struct dz_build_ctx *ctx; /* what the build left there goes too */
 };
 
 static void undo_free(struct dz_object **objs, struct saved *saved, size_t n)
 {
 	for (size_t i = 0; saved != NULL && i < n; i++) {
 		free(saved[i].message);
-		dz_diags_clear(&saved[i].bdiags);
+		if (!saved[i].light) {
+			dz_diags_clear(&saved[i].bdiags);
+		}
 	}
 	free(saved);
 	free(objs);
 }
+
+static void ctx_clear(struct dz_build_ctx *c);
 
 void dz_build_undo(struct dz_build_undo *u)
 {
@@ -1627,6 +1745,9 @@ void dz_build_undo(struct dz_build_undo *u)
 			give_back(o, sv);
 		}
 	}
+	if (u->ctx != NULL) {
+		ctx_clear(u->ctx);
+	}
 	dz_build_undo_free(u);
 }
 
@@ -1638,30 +1759,70 @@ void dz_build_undo_free(struct dz_build_undo *u)
 	}
 }
 
-static void state_free(struct bstate *st)
+/* Drop what one build put in z (builder, zone, member lists): what it
+ * serves and its spec stay. */
+static void zone_reset(struct bzone *z)
 {
-	for (size_t i = 0; i < st->nzones; i++) {
-		dz_zspec_clear(&st->zones[i].spec);
-		dz_zone_builder_free(st->zones[i].b);
-		dz_zone_unref(st->zones[i].zone);
-		free(st->zones[i].fresh);
-		for (size_t k = 0; k < st->zones[i].nfailed; k++) {
-			free(st->zones[i].failed[k]);
-		}
-		free(st->zones[i].failed);
-		free(st->zones[i].gone);
+	dz_zone_builder_free(z->b);
+	dz_zone_unref(z->zone);
+	free(z->fresh);
+	for (size_t k = 0; k < z->nfailed; k++) {
+		free(z->failed[k]);
 	}
-	free(st->zones);
-	free(st->by_ref);
-	free(st->by_name);
+	free(z->failed);
+	free(z->gone);
+	z->b = NULL;
+	z->zone = NULL;
+	z->reuse = NULL;
+	z->prev = NULL;
+	z->failed = NULL;
+	z->nfailed = z->capfailed = 0;
+	z->fresh = NULL;
+	z->nfresh = z->capfresh = 0;
+	z->gone = NULL;
+	z->ngone = z->capgone = 0;
+	z->fp_fresh = z->fp_gone = z->hash = 0;
+	z->no_edit = z->edited = z->touched = false;
+}
+
+static void zones_free(struct bzone *zones, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		dz_zspec_clear(&zones[i].spec);
+		zone_reset(&zones[i]);
+	}
+	free(zones);
+}
+
+/* keep_undo: hand the saved statuses to opts->undo when asked for. */
+static void state_free(struct bstate *st, bool keep_undo)
+{
+	struct dz_object **uo = st->delta ? st->uobjs : st->objs;
+	struct saved *us = st->delta ? st->usaved : st->saved;
+	size_t un = st->delta ? st->nu : st->nobjs;
+
+	if (st->delta) {
+		for (size_t i = 0; i < st->ntz; i++) {
+			zone_reset(st->tz[i]);
+		}
+	} else {
+		zones_free(st->zones, st->nzones);
+		free(st->by_ref);
+		free(st->by_name);
+	}
+	free(st->tz);
 	free(st->targets);
 	free(st->multi);
-	if (st->opts != NULL && st->opts->undo != NULL && st->saved != NULL &&
+	if (keep_undo && st->opts != NULL && st->opts->undo != NULL &&
+	    (us != NULL || st->delta) &&
 	    (*st->opts->undo = malloc(sizeof(struct dz_build_undo))) != NULL) {
-		**st->opts->undo = (struct dz_build_undo){ st->objs, st->saved,
-							   st->nobjs };
+		**st->opts->undo = (struct dz_build_undo){ uo, us, un,
+							   st->opts->ctx };
 	} else {
-		undo_free(st->objs, st->saved, st->nobjs);
+		undo_free(uo, us, un);
+	}
+	if (st->delta) {
+		free(st->objs);
 	}
 	for (size_t i = 0; st->prec != NULL && i < st->nobjs; i++) {
 		if (st->flags == NULL || !settled(st, i)) {
@@ -1671,9 +1832,12 @@ static void state_free(struct bstate *st)
 	free(st->ids);
 	free(st->flags);
 	free(st->prec);
+	free(st->idx);
+	free(st->dups);
 	dz_arena_free(st->scratch);
 	dz_arena_free(st->zspecs);
 	dz_arena_free(st->zlists);
+	memset(st, 0, sizeof(*st));
 }
 
 /* Remember owner (a copy) as a name where a check failed in z. */
@@ -1771,21 +1935,417 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 	return 0;
 }
 
+/* ---- the context a build leaves for the next ------------------------ */
+
+struct dz_build_ctx *dz_build_ctx_new(void)
+{
+	return calloc(1, sizeof(struct dz_build_ctx));
+}
+
+/* Forget what the last build left: the next one builds in full. */
+static void ctx_clear(struct dz_build_ctx *c)
+{
+	zones_free(c->zones, c->nzones);
+	free(c->by_ref);
+	free(c->by_name);
+	dz_arena_free(c->zspecs);
+	free(c->idx);
+	free(c->dups);
+	free(c->touched);
+	dz_snapshot_unref(c->snap);
+	memset(c, 0, sizeof(*c));
+}
+
+void dz_build_ctx_free(struct dz_build_ctx *c)
+{
+	if (c != NULL) {
+		ctx_clear(c);
+		free(c);
+	}
+}
+
+bool dz_build_ctx_incremental(const struct dz_build_ctx *c,
+			      struct dz_object *const **touched, size_t *n)
+{
+	*touched = c != NULL ? c->touched : NULL;
+	*n = c != NULL ? c->ntouched : 0;
+	return c != NULL && c->snap != NULL && c->incremental;
+}
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* Stamp: the files of the build c now describes, which made snap. */
+static void ctx_stamp(struct dz_build_ctx *c, struct dz_mfile *const *files,
+		      size_t n, struct dz_snapshot *snap)
+{
+	static atomic_uint_fast64_t stamps;
+
+	c->stamp = atomic_fetch_add(&stamps, 1) + 1;
+	for (size_t i = 0; i < n; i++) {
+		files[i]->stamp = c->stamp;
+	}
+	c->nfiles = n;
+	dz_snapshot_ref(snap);
+	dz_snapshot_unref(c->snap);
+	c->snap = snap;
+}
+
+/* A full build's zone table and identity index go to c (cleared). */
+static void ctx_take(struct dz_build_ctx *c, struct bstate *st,
+		     struct dz_mfile *const *files, size_t n,
+		     struct dz_snapshot *snap)
+{
+	for (size_t i = 0; i < st->nzones; i++) {
+		zone_reset(&st->zones[i]);
+	}
+	c->zones = st->zones;
+	c->nzones = st->nzones;
+	c->by_ref = st->by_ref;
+	c->by_name = st->by_name;
+	c->nserving = st->nserving;
+	c->zspecs = st->zspecs;
+	c->idx = st->idx;
+	c->idx_mask = st->idx_mask;
+	c->nidx = st->nidx;
+	c->dups = st->dups;
+	c->ndups = st->ndups;
+	if (c->ndups > 1) {
+		qsort(c->dups, c->ndups, sizeof(*c->dups), u64_cmp);
+	}
+	st->zones = NULL;
+	st->nzones = st->nserving = 0;
+	st->by_ref = st->by_name = NULL;
+	st->zspecs = NULL;
+	st->idx = NULL;
+	st->dups = NULL;
+	c->incremental = false;
+	ctx_stamp(c, files, n, snap);
+}
+
+static bool is_dup(const struct dz_build_ctx *c, uint64_t h)
+{
+	return c->ndups > 0 &&
+	       bsearch(&h, c->dups, c->ndups, sizeof(h), u64_cmp) != NULL;
+}
+
+/* Empty slot sl of c's index, then close the gap (linear probing). */
+static void idx_del(struct dz_build_ctx *c, struct dz_object **sl)
+{
+	size_t mask = c->idx_mask, i = (size_t)(sl - c->idx), j = i;
+
+	c->idx[i] = NULL;
+	c->nidx--;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (c->idx[j] == NULL) {
+			return;
+		}
+		size_t h = c->idx[j]->id_hash & mask;
+		/* stays when its home is cyclically in (i, j] */
+		bool stays = i < j ? (h > i && h <= j) : (h > i || h <= j);
+		if (!stays) {
+			c->idx[i] = c->idx[j];
+			c->idx[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static bool has_zone(const struct dz_mfile *f)
+{
+	for (size_t i = 0; i < f->nobjects; i++) {
+		if (f->objects[i].is_zone) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Can c describe files plus gone, minus the fresh versions? */
+static bool delta_files(const struct dz_build_ctx *c,
+			const struct dz_build_opts *op,
+			struct dz_mfile *const *files, size_t n, size_t *nfresh)
+{
+	size_t kept = 0;
+
+	if (c->snap == NULL || op->prev != c->snap ||
+	    (op->ngone > 0 && op->gone == NULL)) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct dz_mfile *f = files[i];
+		if (!f->fresh) {
+			if (f->stamp != c->stamp) {
+				return false;
+			}
+			kept++;
+		} else if (f->stamp == c->stamp || has_zone(f)) {
+			return false;
+		} else {
+			*nfresh += f->nobjects;
+		}
+	}
+	for (size_t i = 0; i < op->ngone; i++) {
+		if (op->gone[i]->stamp != c->stamp || has_zone(op->gone[i])) {
+			return false;
+		}
+	}
+	return kept + op->ngone == c->nfiles;
+}
+
+/* The identities of the gone versions out of c's index, the fresh ones
+ * in; false when that decides a duplicate (a build in full does). */
+static bool delta_ids(struct dz_build_ctx *c, const struct dz_build_opts *op,
+		      struct dz_mfile *const *files, size_t n, size_t nfresh)
+{
+	for (size_t f = 0; f < op->ngone; f++) {
+		for (size_t j = 0; j < op->gone[f]->nobjects; j++) {
+			struct dz_object *g = &op->gone[f]->objects[j];
+			struct dz_object **sl = idx_slot(c->idx, c->idx_mask,
+							 g);
+			if (*sl == NULL || (*sl == g &&
+					    is_dup(c, g->id_hash))) {
+				return false;
+			}
+			if (*sl == g) {
+				idx_del(c, sl);
+			} /* else another version won: g did not count */
+		}
+	}
+	if (2 * (c->nidx + nfresh) > c->idx_mask + 1) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; files[i]->fresh && j < files[i]->nobjects;
+		     j++) {
+			struct dz_object *o = &files[i]->objects[j];
+			struct dz_object **sl = idx_slot(c->idx, c->idx_mask,
+							 o);
+			if (*sl != NULL) {
+				return false;
+			}
+			*sl = o;
+			c->nidx++;
+		}
+	}
+	return true;
+}
+
+static int touch(struct bstate *st, struct bzone *z)
+{
+	struct bzone **t;
+
+	if (z->touched) {
+		return 0;
+	}
+	if ((t = vec_push(&st->tz, &st->ntz, &st->captz, sizeof(*t))) == NULL) {
+		return DZ_ENOMEM;
+	}
+	*t = z;
+	z->touched = true;
+	return 0;
+}
+
+/* The fresh objects as st->objs, with the status the load gives them. */
+static int delta_objects(struct bstate *st, struct dz_mfile *const *files,
+			 size_t n, size_t nfresh)
+{
+	size_t k = 0;
+
+	st->objs = calloc(nfresh + 1, sizeof(*st->objs));
+	st->prec = calloc(nfresh + 1, sizeof(*st->prec));
+	st->ids = malloc((nfresh + 1) * sizeof(*st->ids));
+	st->flags = calloc(nfresh + 1, 1);
+	if (st->objs == NULL || st->prec == NULL || st->ids == NULL ||
+	    st->flags == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; files[i]->fresh && j < files[i]->nobjects;
+		     j++) {
+			struct dz_object *o = &files[i]->objects[j];
+			free(o->message);
+			o->message = NULL;
+			dz_diags_clear(&o->bdiags);
+			o->built = 0;
+			o->reused = false;
+			dz_object_reset_status(o);
+			st->ids[k] = o->id_hash;
+			if (o->diags.nerrors > 0 || o->spec_packed == NULL ||
+			    o->ops == NULL) {
+				st->flags[k] = OF_BAD;
+				classify_bad(o);
+			}
+			st->objs[k++] = o;
+		}
+	}
+	st->nobjs = k;
+	return 0;
+}
+
+/* Fresh and gone members to their zones: 1, 0 (not a delta), ENOMEM. */
+static int delta_members(struct bstate *st)
+{
+	const struct dz_build_opts *op = st->opts;
+	struct bzone **zs;
+	size_t nz;
+
+	for (size_t i = 0; i < st->nobjs; i++) {
+		struct dz_object *o = st->objs[i];
+		struct prec *p = &st->prec[i];
+		size_t *slot;
+		if (!is_member(o)) {
+			continue;
+		}
+		if (record_zones(st, o, false, &p->zs, &p->nz) != 0) {
+			return DZ_ENOMEM;
+		}
+		p->zones_known = true;
+		if (p->nz == 0) {
+			continue; /* its status says why */
+		}
+		if (p->nz > 1 || p->zs[0]->served == NULL) {
+			return 0;
+		}
+		struct bzone *z = p->zs[0];
+		o->built |= DZ_OBJ_B_MEMBER;
+		z->fp_fresh += obj_id(o, 1);
+		slot = vec_push(&z->fresh, &z->nfresh, &z->capfresh,
+				sizeof(*slot));
+		if (slot == NULL || touch(st, z) != 0) {
+			return DZ_ENOMEM;
+		}
+		*slot = i;
+	}
+	for (size_t f = 0; f < op->ngone; f++) {
+		for (size_t j = 0; j < op->gone[f]->nobjects; j++) {
+			struct dz_object *g = &op->gone[f]->objects[j], **slot;
+			if (g->ops == NULL || !(g->built & DZ_OBJ_B_MEMBER)) {
+				continue;
+			}
+			if (record_zones(st, g, true, &zs, &nz) != 0) {
+				return DZ_ENOMEM;
+			}
+			if (nz != 1 || zs[0]->served == NULL) {
+				return 0;
+			}
+			zs[0]->fp_gone += obj_id(g, 1);
+			slot = vec_push(&zs[0]->gone, &zs[0]->ngone,
+					&zs[0]->capgone, sizeof(*slot));
+			if (slot == NULL || touch(st, zs[0]) != 0) {
+				return DZ_ENOMEM;
+			}
+			*slot = g;
+		}
+	}
+	return 1;
+}
+
+/*
+ * A build from the context (build.h): every file one its build had or a
+ * fresh version, no DNSZone among the fresh and gone versions, no
+ * identity of theirs met twice, each of their records in one zone, and
+ * those zones edited in place. Nothing else is looked at: the other
+ * objects keep their status, the other zones are served as they are.
+ * 1 (done), 0 (build in full instead), DZ_ENOMEM.
+ */
+static int delta_build(struct bstate *st, struct dz_mfile *const *files,
+		       size_t n, struct dz_snapshot *snap)
+{
+	struct dz_build_ctx *c = st->opts->ctx;
+	size_t nfresh = 0;
+	int rc;
+
+	if (!delta_files(c, st->opts, files, n, &nfresh) ||
+	    !delta_ids(c, st->opts, files, n, nfresh)) {
+		return 0;
+	}
+	st->delta = true;
+	st->zones = c->zones;
+	st->nzones = c->nzones;
+	st->by_ref = c->by_ref;
+	st->by_name = c->by_name;
+	st->nserving = c->nserving;
+	st->scratch = dz_arena_new(0);
+	st->zlists = dz_arena_new(0);
+	if (st->scratch == NULL || st->zlists == NULL ||
+	    delta_objects(st, files, n, nfresh) != 0) {
+		return DZ_ENOMEM;
+	}
+	if ((rc = delta_members(st)) != 1) {
+		return rc;
+	}
+	for (size_t i = 0; i < st->ntz; i++) {
+		struct bzone *z = st->tz[i];
+		z->prev = (struct dz_zone *)z->served;
+		z->fp = dz_zone_fingerprint(z->prev) - z->fp_gone +
+			z->fp_fresh;
+		if (too_big(z)) {
+			return 0;
+		}
+		if ((rc = edit_zone(st, z)) != 0) {
+			return rc;
+		}
+		if (!kept(z)) {
+			return 0; /* declined */
+		}
+	}
+	if ((rc = finish_zones(st, snap)) != 0) {
+		return rc;
+	}
+	check_targets(st, snap);
+	/* what it did, for the next build and the status table */
+	c->ntouched = 0;
+	for (size_t i = 0; i < st->nu; i++) {
+		struct dz_object **t = vec_push(&c->touched, &c->ntouched,
+						&c->captouched, sizeof(*t));
+		if (t == NULL) {
+			return DZ_ENOMEM;
+		}
+		*t = st->uobjs[i];
+	}
+	c->incremental = true;
+	ctx_stamp(c, files, n, snap);
+	return 1;
+}
+
 struct dz_snapshot *dz_build(struct dz_mfile *const *files, size_t n,
 			     const struct dz_build_opts *opts)
 {
 	struct bstate st = { .opts = opts };
+	struct dz_build_ctx *c = opts != NULL ? opts->ctx : NULL;
 	struct dz_snapshot *snap = dz_snapshot_new();
+	int rc = 0;
 
 	if (snap == NULL) {
 		return NULL;
 	}
-	if (build_all(&st, files, n, snap) != 0) {
+	if (c != NULL && (rc = delta_build(&st, files, n, snap)) == 0) {
+		/* not a delta: what it began goes, and so does c */
+		state_free(&st, false);
+		st.opts = opts;
+		ctx_clear(c);
+	}
+	if (rc == 0) {
+		rc = build_all(&st, files, n, snap) == 0 ? 1 : DZ_ENOMEM;
+		if (rc == 1 && c != NULL) {
+			ctx_take(c, &st, files, n, snap);
+		}
+	}
+	if (rc != 1) {
 		dz_log_err("out of memory building zones");
 		dz_snapshot_unref(snap);
 		snap = NULL;
+		if (c != NULL) {
+			ctx_clear(c);
+		}
 	}
-	state_free(&st);
+	state_free(&st, true);
 	return snap;
 }
 

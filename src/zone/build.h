@@ -2,6 +2,7 @@
 /* build.h -- loaded manifest objects to a snapshot of zones, with status. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,7 +53,34 @@ struct dz_build_opts {
 	 * Free it with dz_build_undo_free() when the build stands.
 	 */
 	struct dz_build_undo **undo;
+	/*
+	 * Optional: what the last build with it left (dz_build_ctx_new),
+	 * for a caller that builds one set again and again. With it, prev
+	 * and gone, a build whose changes are records of zones served in
+	 * prev -- no DNSZone among the fresh and gone versions, no
+	 * identity of theirs met twice, each record in one zone, and those
+	 * zones edited in place -- looks at nothing else: its cost follows
+	 * the change, not the number of objects (a "delta" build). Any
+	 * other build is made in full and leaves its state here.
+	 */
+	struct dz_build_ctx *ctx;
 };
+
+struct dz_build_ctx;
+
+/* An empty context (calloc). NULL on OOM. */
+struct dz_build_ctx *dz_build_ctx_new(void);
+
+/* Free c and what it holds (a snapshot reference). NULL is a no-op. */
+void dz_build_ctx_free(struct dz_build_ctx *c);
+
+/*
+ * Whether the last build with c was a delta. Then the only objects whose
+ * status it set are those of fresh file versions and *touched (the
+ * DNSZones of the zones it edited; valid until the next build).
+ */
+bool dz_build_ctx_incremental(const struct dz_build_ctx *c,
+			      struct dz_object *const **touched, size_t *n);
 
 struct dz_build_undo;
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "manifest/set.h"
+#include "manifest/status.h"
 #include "util/dname.h"
 #include "zone/build.h"
 #include "zone/snapshot.h"
@@ -370,6 +371,59 @@ static void check_against_full_build(struct dz_mset *set,
 	dz_snapshot_unref(full);
 }
 
+/* The table printed (ages all 0: every update ran at time 1000). */
+static char *table_text(const struct dz_status *st)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	dz_status_print_table(st, f, 1000);
+	fclose(f);
+	return buf;
+}
+
+/* The status table, updated batch by batch (in place after a delta
+ * build), shows what one made from scratch shows. */
+static void check_status_table(struct dz_status *st, struct dz_mset *set,
+			       const struct dz_snapshot *snap)
+{
+	struct dz_status *fresh = dz_status_new();
+	uint32_t *sidx;
+	size_t n = 0, k = 0;
+	char *a, *b;
+
+	/* o->sidx belongs to one table: st's is put back */
+	for (size_t i = 0; i < dz_mset_count(set); i++) {
+		n += dz_mset_served(set, i)->nobjects;
+	}
+	sidx = malloc((n + 1) * sizeof(*sidx));
+	assert_non_null(sidx);
+	for (size_t i = 0; i < dz_mset_count(set); i++) {
+		const struct dz_mfile *f = dz_mset_served(set, i);
+		for (size_t j = 0; j < f->nobjects; j++) {
+			sidx[k++] = f->objects[j].sidx;
+		}
+	}
+	assert_non_null(fresh);
+	assert_int_equal(dz_status_update(fresh, set, snap, 1000), 0);
+	k = 0;
+	for (size_t i = 0; i < dz_mset_count(set); i++) {
+		struct dz_mfile *f = dz_mset_served(set, i);
+		for (size_t j = 0; j < f->nobjects; j++) {
+			f->objects[j].sidx = sidx[k++];
+		}
+	}
+	free(sidx);
+	a = table_text(st);
+	b = table_text(fresh);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	dz_status_free(fresh);
+}
+
 static int count_rr(const uint8_t *owner, uint16_t type, uint32_t ttl,
 		    const uint8_t *rdata, uint16_t rdlen, void *arg)
 {
@@ -382,7 +436,8 @@ static void test_edits_match_full_builds(void **state)
 {
 	struct dz_mset *set = dz_mset_new(dir);
 	struct dz_snapshot *snap = NULL;
-	unsigned edited = 0, changed = 0;
+	struct dz_status *table = dz_status_new();
+	unsigned edited = 0, changed = 0, deltas = 0;
 	size_t nrr = 0;
 	const char *how[3] = { "", "", "" };
 	char rel[32];
@@ -401,6 +456,7 @@ static void test_edits_match_full_builds(void **state)
 	}
 	assert_int_equal(dz_mset_touch_tree(set, "", NULL), 0);
 	assert_int_equal(dz_mset_apply(set, NULL, NULL, &snap), 0);
+	assert_int_equal(dz_status_update(table, set, snap, 1000), 0);
 	dz_mset_release_retired(set);
 
 	for (unsigned step = 0; step < STEPS; step++) {
@@ -449,23 +505,31 @@ static void test_edits_match_full_builds(void **state)
 			edited += ed;
 			how[z] = ed ? "edited" : "built";
 		}
+		struct dz_object *const *touched;
+		size_t nt;
+		bool delta = dz_mset_incremental(set, &touched, &nt);
+		deltas += delta;
 		if (getenv("DZ_EDIT_TRACE")) {
-			print_message("step %u: %s %s %s\n", step, how[0],
-				      how[1], how[2]);
+			print_message("step %u: %s %s %s%s\n", step, how[0],
+				      how[1], how[2], delta ? " (delta)" : "");
 		}
+		assert_int_equal(dz_status_update(table, set, next, 1000), 0);
+		check_status_table(table, set, next);
 		dz_mset_release_retired(set);
 		dz_snapshot_unref(snap);
 		snap = next;
 
 		check_against_full_build(set, snap);
 	}
-	print_message("%u of %u changed zones edited in place\n", edited,
-		      changed);
+	print_message("%u of %u changed zones edited in place; %u of %u "
+		      "builds were deltas\n", edited, changed, deltas, STEPS);
 	/* Plain changes take the cheap path. (This mix is hard on it: these
 	 * zones are tiny, so their edit garbage soon calls for a rebuild;
 	 * changes where a check failed, and records of two zones, are
 	 * built too.) */
 	assert_true(edited * 4 >= changed);
+	assert_true(deltas * 10 >= STEPS);
+	dz_status_free(table);
 	dz_snapshot_unref(snap);
 	dz_mset_free(set);
 }

@@ -49,6 +49,7 @@ struct bzone {
 	 * (held by the context's snapshot), NULL when none. */
 	const struct dz_zone *served;
 	bool touched;          /* a delta build changes its members */
+	struct dz_zone *compact; /* prev made afresh (held), or NULL */
 };
 
 /* An object's status from the previous build, kept aside until it is
@@ -1354,6 +1355,15 @@ static int edit_zone(struct bstate *st, struct bzone *z)
 	int why = 0, rc;
 	struct dz_zone_edit *e = dz_zone_edit_new(z->prev, &why);
 
+	if (e == NULL && why == DZ_EAGAIN) {
+		/* a long edit chain, or much garbage in it: start a new
+		 * chain from the zone's own RRs (no manifest is read) */
+		if ((z->compact = dz_zone_compact(z->prev)) == NULL) {
+			return DZ_ENOMEM;
+		}
+		z->prev = z->compact;
+		e = dz_zone_edit_new(z->prev, &why);
+	}
 	if (e == NULL) {
 		return why == DZ_ENOMEM ? why : 0;
 	}
@@ -1765,6 +1775,8 @@ static void zone_reset(struct bzone *z)
 {
 	dz_zone_builder_free(z->b);
 	dz_zone_unref(z->zone);
+	dz_zone_unref(z->compact);
+	z->compact = NULL;
 	free(z->fresh);
 	for (size_t k = 0; k < z->nfailed; k++) {
 		free(z->failed[k]);

@@ -2108,3 +2108,69 @@ int dz_zone_edit_walk(const struct dz_zone *z, const struct dz_zone *from,
 	}
 	return 0;
 }
+
+/*
+ * A compaction is a build of the zone's own RRs: no manifest is read
+ * and no object looked at, so a delta build can make one when the edit
+ * chain is too long or holds too much garbage, and go on editing.
+ */
+struct dz_zone *dz_zone_compact(const struct dz_zone *z)
+{
+	struct dz_zone_builder *b = dz_zone_builder_new(z->origin);
+	struct dz_zone *c;
+	const char *err;
+	int rc = b != NULL ? 0 : DZ_ENOMEM;
+
+	for (size_t k = 0; k < z->nnodes && rc == 0; k++) {
+		const struct dz_node *n = node_at(z, k);
+		for (size_t i = 0; i < n->nrrsets && rc == 0; i++) {
+			const struct dz_rrset *rs = &n->rrsets[i];
+			for (size_t j = 0; j < rs->count && rc == 0; j++) {
+				bool conflict;
+				rc = dz_zone_builder_add(
+					b, n->name, rs->type, rs->ttl,
+					rs->rr[j] + 2,
+					dz_wire_get_u16(rs->rr[j]), &conflict);
+			}
+		}
+	}
+	if (rc != 0) {
+		dz_zone_builder_free(b);
+		return NULL;
+	}
+	if ((c = dz_zone_builder_finish(b, &err)) == NULL) {
+		return NULL;
+	}
+	/* What the build knew that the RRs do not say. */
+	for (size_t k = 0; k < z->nnodes; k++) {
+		const struct dz_node *n = node_at(z, k);
+		for (size_t i = 0; i < n->nrrsets; i++) {
+			const struct dz_rrset *rs = &n->rrsets[i];
+			const struct dz_node *cn;
+			if (!(rs->flags & DZ_RRSET_F_MERGED)) {
+				continue;
+			}
+			cn = dz_zone_lookup(c, n->name, n->name_len);
+			/* c is not published yet: still ours to write */
+			if (cn != NULL) {
+				struct dz_rrset *crs = (struct dz_rrset *)
+					dz_node_rrset(cn, rs->type);
+				if (crs != NULL) {
+					crs->flags |= DZ_RRSET_F_MERGED;
+				}
+			}
+		}
+	}
+	if (dz_zone_set_build_info(c, z->content_hash, z->failed,
+				   z->nfailed) != 0) {
+		dz_zone_unref(c);
+		return NULL;
+	}
+	c->fingerprint = z->fingerprint;
+	/* The same content: an edit of c walks from z, and c from z is
+	 * no change at all. */
+	c->id = z->id;
+	c->from_id = z->id;
+	c->ndels = c->nadds = 0;
+	return c;
+}

@@ -163,6 +163,15 @@ int dz_zone_edit_walk(const struct dz_zone *z, const struct dz_zone *from,
 		      dz_zone_rr_fn del, dz_zone_rr_fn add, void *arg);
 
 /*
+ * A new zone with z's content made afresh, as a build of its RRs makes it
+ * (no edit chain, no garbage), keeping what z's build knew: fingerprint,
+ * content hash, the names where a check failed, which RRsets merged. It
+ * counts as z for dz_zone_edit_walk (an edit of it walks from z; it walks
+ * from z as no change). NULL on OOM.
+ */
+struct dz_zone *dz_zone_compact(const struct dz_zone *z);
+
+/*
  * What the build knows of a zone's inputs beyond the fingerprint: the
  * hash of its content (see build.h content_serial) and the names at
  * which a cross-record check failed an object (wire form, any case):

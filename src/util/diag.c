@@ -96,6 +96,21 @@ void dz_diags_print(const struct dz_diags *d, FILE *out)
 	}
 }
 
+void dz_diags_remove(struct dz_diags *d, size_t i)
+{
+	if (i >= d->n) {
+		return;
+	}
+	if (d->items[i].sev == DZ_SEV_ERROR) {
+		d->nerrors--;
+	}
+	free((char *)d->items[i].file);
+	free(d->items[i].msg);
+	memmove(&d->items[i], &d->items[i + 1],
+		(d->n - i - 1) * sizeof(*d->items));
+	d->n--;
+}
+
 void dz_diags_clear(struct dz_diags *d)
 {
 	for (size_t i = 0; i < d->n; i++) {

@@ -46,5 +46,8 @@ void dz_diags_print(const struct dz_diags *d, FILE *out);
 /* Format one entry like dz_diags_print into buf; returns length. */
 size_t dz_diag_format(const struct dz_diag *e, char *buf, size_t sz);
 
+/* Remove entry i (the others keep their order). */
+void dz_diags_remove(struct dz_diags *d, size_t i);
+
 /* Release storage; the list is empty and reusable afterwards. */
 void dz_diags_clear(struct dz_diags *d);

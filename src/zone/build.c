@@ -137,6 +137,10 @@ struct bstate {
 	size_t nu, capu;
 	struct bzone **tz;
 	size_t ntz, captz;
+	/* targets of the gone versions' RRs, and owners whose A or AAAA
+	 * an edit removed or added (for the context's target table) */
+	struct target *gtargets, *aown;
+	size_t ngt, capgt, naown, capaown;
 };
 
 /*
@@ -161,6 +165,8 @@ struct dz_build_ctx {
 	bool incremental;         /* the last build was a delta */
 	struct dz_object **touched; /* its DNSZones with a new status */
 	size_t ntouched, captouched;
+	struct tref *tix;         /* who names which target (tix_*) */
+	size_t tmask, ntix;
 };
 
 /* ---- status helpers ------------------------------------------------- */
@@ -1005,25 +1011,53 @@ static int parse_record(struct dz_object *o, const struct dz_ynode *spec,
 	return (rc1 || rc2) ? DZ_EMANIFEST : 0;
 }
 
-static int add_target(struct bstate *st, struct dz_object *o,
-		      struct bzone *z, const struct dz_rdata *r)
+/* Append (o, name) to a list of targets. 0 or DZ_ENOMEM. */
+static int push_name(struct target **v, size_t *n, size_t *cap,
+		     struct dz_object *o, const uint8_t *name)
 {
-	const struct dz_kind *k = o->ops;
+	struct target *t = vec_push(v, n, cap, sizeof(*t));
 
-	if (!(k->flags & DZ_KIND_F_ADDITIONAL) || !(k->flags & DZ_KIND_F_NAME) ||
-	    r->len <= k->name_offset ||
-	    dz_dname_check(r->data + k->name_offset, r->data + r->len) == 0) {
-		return 0;
-	}
-	struct target *t = vec_push(&st->targets, &st->ntargets,
-				    &st->captargets, sizeof(*t));
 	if (t == NULL) {
 		return DZ_ENOMEM;
 	}
 	t->obj = o;
-	t->zone = z;
-	memcpy(t->name, r->data + k->name_offset,
-	       dz_dname_len(r->data + k->name_offset));
+	t->zone = NULL;
+	memcpy(t->name, name, dz_dname_len(name));
+	return 0;
+}
+
+/* The target of RR r of o when its kind has one that is checked. */
+static const uint8_t *rr_target(const struct dz_object *o, const uint8_t *data,
+				uint16_t len)
+{
+	const struct dz_kind *k = o->ops;
+
+	if (!(k->flags & DZ_KIND_F_ADDITIONAL) || !(k->flags & DZ_KIND_F_NAME) ||
+	    len <= k->name_offset ||
+	    dz_dname_check(data + k->name_offset, data + len) == 0) {
+		return NULL;
+	}
+	return data + k->name_offset;
+}
+
+static bool is_addr(uint16_t type)
+{
+	return type == T_A || type == T_AAAA;
+}
+
+static int add_target(struct bstate *st, struct dz_object *o,
+		      struct bzone *z, const struct dz_rdata *r)
+{
+	const uint8_t *name = rr_target(o, r->data, r->len);
+
+	if (name == NULL) {
+		return 0;
+	}
+	if (push_name(&st->targets, &st->ntargets, &st->captargets, o,
+		      name) != 0) {
+		return DZ_ENOMEM;
+	}
+	st->targets[st->ntargets - 1].zone = z;
 	return 0;
 }
 
@@ -1219,11 +1253,21 @@ static int edit_gone(struct bstate *st, struct bzone *z,
 			rc = DZ_EAGAIN; /* which object wins may change */
 		}
 		for (size_t j = 0; rc == 0 && j < rr.n; j++) {
+			const uint8_t *t = rr_target(o, rr.items[j].data,
+						     rr.items[j].len);
 			rc = dz_zone_edit_del(e, oa.owner, o->ops->rrtype,
 					      oa.ttl, rr.items[j].data,
 					      rr.items[j].len);
 			z->hash -= rr_hash(oa.owner, o->ops->rrtype, oa.ttl,
 					   rr.items[j].data, rr.items[j].len);
+			if (rc == 0 && t != NULL) {
+				rc = push_name(&st->gtargets, &st->ngt,
+					       &st->capgt, o, t);
+			}
+		}
+		if (rc == 0 && is_addr(o->ops->rrtype) && rr.n > 0) {
+			rc = push_name(&st->aown, &st->naown, &st->capaown, o,
+				       oa.owner);
 		}
 		dz_rdata_list_clear(&rr);
 		if (rc != 0) {
@@ -1261,6 +1305,10 @@ static int edit_fresh(struct bstate *st, struct bzone *z,
 					   r->data, r->len);
 			rc = add_target(st, o, z, r);
 		}
+	}
+	if (rc == 0 && is_addr(o->ops->rrtype) && pz->rr.n > 0) {
+		rc = push_name(&st->aown, &st->naown, &st->capaown, o,
+			       pz->owner);
 	}
 	if (rc == 0) {
 		set_succeeded(o, p->zs, p->nz);
@@ -1387,11 +1435,11 @@ static int edit_zone(struct bstate *st, struct bzone *z)
 	if (removed == 0 && added == 0) {
 		/* the same content: keep the zone served */
 		dz_zone_edit_free(e);
-		dz_zone_set_fingerprint(z->prev, z->fp);
 		z->reuse = z->prev;
 		if (!st->delta) {
+			dz_zone_set_fingerprint(z->prev, z->fp);
 			restore(st, z->obj_index);
-		}
+		} /* else when the delta stands (delta_build) */
 		return 0;
 	}
 	z->zone = dz_zone_edit_finish(e, &err);
@@ -1663,25 +1711,27 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 	return 0;
 }
 
-/* The spec field (and its node) that names target, for the message. */
-static const char *target_field(struct bstate *st, const struct target *t,
+/* The spec field (and its node) of o that names target (relative names
+ * from origin), for the message. */
+static const char *target_field(struct bstate *st, const struct dz_object *o,
+				const uint8_t *origin, const uint8_t *target,
 				const struct dz_ynode **node)
 {
-	const struct dz_kind *k = t->obj->ops;
+	const struct dz_kind *k = o->ops;
 	uint8_t name[DZ_DNAME_MAX];
 	const struct dz_ynode *spec;
 	size_t len;
 
 	dz_arena_reset(st->scratch);
-	spec = dz_object_spec(t->obj, st->scratch, NULL);
+	spec = dz_object_spec(o, st->scratch, NULL);
 	*node = spec;
 	for (size_t i = 0; k->fields != NULL && k->fields[i] != NULL; i++) {
 		const struct dz_ynode *n = dz_ynode_get(spec, k->fields[i]);
 		const char *s = n ? dz_ynode_str(n) : NULL;
 		if (s != NULL &&
-		    dz_dname_from_text(s, strlen(s), t->zone->spec.origin,
-				       name, &len, NULL, NULL) == 0 &&
-		    dz_dname_equal(name, t->name)) {
+		    dz_dname_from_text(s, strlen(s), origin, name, &len, NULL,
+				       NULL) == 0 &&
+		    dz_dname_equal(name, target)) {
 			*node = n;
 			return k->fields[i];
 		}
@@ -1689,33 +1739,210 @@ static const char *target_field(struct bstate *st, const struct target *t,
 	return "target";
 }
 
+/* Whether target is out of our zones or has an A or AAAA in snap. */
+static bool target_ok(const struct dz_snapshot *snap, const uint8_t *target)
+{
+	uint8_t lname[DZ_DNAME_MAX];
+	size_t len = dz_dname_len(target);
+	const struct dz_zone *z;
+	const struct dz_node *n;
+
+	memcpy(lname, target, len);
+	dz_dname_tolower(lname);
+	if ((z = dz_snapshot_find_zone(snap, lname, len)) == NULL) {
+		return true; /* not ours: nothing to check */
+	}
+	n = dz_zone_lookup(z, lname, len);
+	return n != NULL && (dz_node_rrset(n, T_A) != NULL ||
+			     dz_node_rrset(n, T_AAAA) != NULL);
+}
+
+static void warn_target(struct bstate *st, struct dz_object *o,
+			const uint8_t *origin, const uint8_t *target)
+{
+	char text[DZ_DNAME_MAX * 4];
+	const struct dz_ynode *at;
+	const char *field = target_field(st, o, origin, target, &at);
+
+	dz_dname_to_text(target, text, sizeof(text));
+	dz_diags_add(&o->bdiags, DZ_SEV_WARNING, o->file->rel,
+		     dz_ynode_line(at), dz_ynode_col(at),
+		     "%s '%s' has no A or AAAA record", field, text);
+}
+
 static void check_targets(struct bstate *st, const struct dz_snapshot *snap)
 {
 	for (size_t i = 0; i < st->ntargets; i++) {
 		struct target *t = &st->targets[i];
-		uint8_t lname[DZ_DNAME_MAX];
-		size_t len = dz_dname_len(t->name);
-		char text[DZ_DNAME_MAX * 4];
-		const struct dz_ynode *at;
+		if (!target_ok(snap, t->name)) {
+			warn_target(st, t->obj, t->zone->spec.origin, t->name);
+		}
+	}
+}
 
-		memcpy(lname, t->name, len);
-		dz_dname_tolower(lname);
-		const struct dz_zone *z = dz_snapshot_find_zone(snap, lname,
-								len);
-		if (z == NULL) {
-			continue; /* not ours: nothing to check */
+/* ---- who names a target: its warning follows the target's RRs ---------
+ *
+ * A record kept from an earlier build (reused, or untouched by a delta
+ * build) was checked against the zones of that build. The context keeps
+ * every (target, object) of the records built, so that a build can look
+ * again at the objects naming a name whose A/AAAA changed.
+ */
+
+struct tref {
+	uint64_t h;          /* of the lower-case name */
+	struct dz_object *o; /* NULL: empty slot */
+	uint8_t *name;       /* as in the record (malloc'd) */
+	bool warned;         /* o has the warning for it */
+};
+
+static uint64_t tname_hash(const uint8_t *name)
+{
+	uint8_t lname[DZ_DNAME_MAX];
+	size_t len = dz_dname_len(name);
+
+	memcpy(lname, name, len);
+	dz_dname_tolower(lname);
+	return mix(fnv(0xcbf29ce484222325ULL, lname, len));
+}
+
+/* Linear probing: is the entry at j, whose home is h, still reachable
+ * with slot i emptied? (Its home is cyclically in (i, j].) */
+static bool probe_stays(size_t i, size_t j, size_t h)
+{
+	return i < j ? (h > i && h <= j) : (h > i || h <= j);
+}
+
+/* Put e (its name now c's) in c's table. 0 or DZ_ENOMEM. */
+static int tix_put(struct dz_build_ctx *c, struct tref e)
+{
+	if (2 * (c->ntix + 1) > c->tmask + 1) {
+		size_t cap = c->tmask ? 2 * (c->tmask + 1) : 64;
+		struct tref *t = calloc(cap, sizeof(*t));
+		if (t == NULL) {
+			free(e.name);
+			return DZ_ENOMEM;
 		}
-		const struct dz_node *n = dz_zone_lookup(z, lname, len);
-		if (n != NULL && (dz_node_rrset(n, T_A) != NULL ||
-				  dz_node_rrset(n, T_AAAA) != NULL)) {
-			continue;
+		for (size_t i = 0; c->tix != NULL && i <= c->tmask; i++) {
+			if (c->tix[i].o != NULL) {
+				size_t j = c->tix[i].h & (cap - 1);
+				while (t[j].o != NULL) {
+					j = (j + 1) & (cap - 1);
+				}
+				t[j] = c->tix[i];
+			}
 		}
-		const char *field = target_field(st, t, &at);
-		dz_dname_to_text(t->name, text, sizeof(text));
-		dz_diags_add(&t->obj->bdiags, DZ_SEV_WARNING,
-			     t->obj->file->rel, dz_ynode_line(at),
-			     dz_ynode_col(at), "%s '%s' has no A or AAAA record",
-			     field, text);
+		free(c->tix);
+		c->tix = t;
+		c->tmask = cap - 1;
+	}
+	size_t j = e.h & c->tmask;
+	while (c->tix[j].o != NULL) {
+		j = (j + 1) & c->tmask;
+	}
+	c->tix[j] = e;
+	c->ntix++;
+	return 0;
+}
+
+static int tix_add(struct dz_build_ctx *c, struct dz_object *o,
+		   const uint8_t *name, bool warned)
+{
+	size_t len = dz_dname_len(name);
+	struct tref e = { tname_hash(name), o, malloc(len), warned };
+
+	if (e.name == NULL) {
+		return DZ_ENOMEM;
+	}
+	memcpy(e.name, name, len);
+	return tix_put(c, e);
+}
+
+static void tix_del(struct dz_build_ctx *c, struct dz_object *o,
+		    const uint8_t *name)
+{
+	uint64_t h = tname_hash(name);
+	size_t i = h & c->tmask;
+
+	for (; c->tix != NULL && c->tix[i].o != NULL; i = (i + 1) & c->tmask) {
+		if (c->tix[i].o == o && c->tix[i].h == h &&
+		    dz_dname_equal(c->tix[i].name, name)) {
+			break;
+		}
+	}
+	if (c->tix == NULL || c->tix[i].o == NULL) {
+		return;
+	}
+	free(c->tix[i].name);
+	c->tix[i].o = NULL;
+	c->ntix--;
+	for (size_t j = (i + 1) & c->tmask; c->tix[j].o != NULL;
+	     j = (j + 1) & c->tmask) {
+		if (!probe_stays(i, j, c->tix[j].h & c->tmask)) {
+			c->tix[i] = c->tix[j];
+			c->tix[j].o = NULL;
+			i = j;
+		}
+	}
+}
+
+static void tix_free(struct tref *t, size_t mask)
+{
+	for (size_t i = 0; t != NULL && i <= mask; i++) {
+		if (t[i].o != NULL) {
+			free(t[i].name);
+		}
+	}
+	free(t);
+}
+
+/* o's warning for e's target made true in snap again. */
+static void retarget(struct bstate *st, const struct dz_snapshot *snap,
+		     struct tref *e)
+{
+	bool ok = target_ok(snap, e->name);
+	struct dz_object *o = e->o;
+	char text[DZ_DNAME_MAX * 4], want[DZ_DNAME_MAX * 4 + 40];
+
+	if (ok != e->warned) {
+		return; /* as it was */
+	}
+	dz_dname_to_text(e->name, text, sizeof(text));
+	snprintf(want, sizeof(want), " '%s' has no A or AAAA record", text);
+	if (ok) {
+		for (size_t i = 0; i < o->bdiags.n; i++) {
+			const char *m = o->bdiags.items[i].msg;
+			size_t lm = strlen(m), lw = strlen(want);
+			if (o->bdiags.items[i].sev == DZ_SEV_WARNING &&
+			    lm >= lw && strcmp(m + lm - lw, want) == 0) {
+				dz_diags_remove(&o->bdiags, i);
+				break;
+			}
+		}
+		e->warned = false;
+		return;
+	}
+	uint8_t origin[DZ_DNAME_MAX];
+	size_t len;
+	if (o->zone == NULL ||
+	    dz_dname_from_text(o->zone, strlen(o->zone), NULL, origin, &len,
+			       NULL, NULL) != 0) {
+		return;
+	}
+	warn_target(st, o, origin, e->name);
+	e->warned = true;
+}
+
+/* Every entry naming name, retargeted. */
+static void retarget_name(struct bstate *st, struct dz_build_ctx *c,
+			  const struct dz_snapshot *snap, const uint8_t *name)
+{
+	uint64_t h = tname_hash(name);
+
+	for (size_t i = h & c->tmask; c->tix != NULL && c->tix[i].o != NULL;
+	     i = (i + 1) & c->tmask) {
+		if (c->tix[i].h == h && dz_dname_equal(c->tix[i].name, name)) {
+			retarget(st, snap, &c->tix[i]);
+		}
 	}
 }
 
@@ -1823,6 +2050,8 @@ static void state_free(struct bstate *st, bool keep_undo)
 		free(st->by_name);
 	}
 	free(st->tz);
+	free(st->gtargets);
+	free(st->aown);
 	free(st->targets);
 	free(st->multi);
 	if (keep_undo && st->opts != NULL && st->opts->undo != NULL &&
@@ -1947,6 +2176,131 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 	return 0;
 }
 
+/* Whether o carries the warning for target (kept from a build before). */
+static bool has_target_warning(const struct dz_object *o,
+			       const uint8_t *target)
+{
+	char text[DZ_DNAME_MAX * 4], want[DZ_DNAME_MAX * 4 + 40];
+	size_t lw;
+
+	dz_dname_to_text(target, text, sizeof(text));
+	lw = (size_t)snprintf(want, sizeof(want),
+			      " '%s' has no A or AAAA record", text);
+	for (size_t i = 0; i < o->bdiags.n; i++) {
+		const char *m = o->bdiags.items[i].msg;
+		size_t lm = strlen(m);
+		if (lm >= lw && strcmp(m + lm - lw, want) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The targets of record st->objs[i], kept by this build, parsed again:
+ * to c's table, their warnings looked at again. 0 or DZ_ENOMEM. */
+static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
+			  size_t i, const struct dz_snapshot *snap)
+{
+	struct dz_object *o = st->objs[i];
+	const struct prec *p = &st->prec[i];
+	int rc = 0;
+
+	if (!(o->ops->flags & DZ_KIND_F_ADDITIONAL) ||
+	    !(o->ops->flags & DZ_KIND_F_NAME) || !p->zones_known) {
+		return 0;
+	}
+	for (size_t j = 0; rc == 0 && j < p->nz; j++) {
+		struct dz_rdata_list rr = { 0 };
+		const struct dz_ynode *spec;
+		struct owner_arg oa;
+		bool nomem = false;
+
+		dz_arena_reset(st->scratch);
+		spec = dz_object_spec(o, st->scratch, &nomem);
+		rc = nomem ? DZ_ENOMEM :
+		     parse_record(o, spec, p->zs[j], &oa, &rr, false);
+		for (size_t k = 0; rc == 0 && k < rr.n; k++) {
+			const uint8_t *t = rr_target(o, rr.items[k].data,
+						     rr.items[k].len);
+			size_t len = t != NULL ? dz_dname_len(t) : 0;
+			struct tref e = { 0, o, NULL, false };
+			if (t == NULL) {
+				continue;
+			}
+			if ((e.name = malloc(len)) == NULL) {
+				rc = DZ_ENOMEM;
+				break;
+			}
+			memcpy(e.name, t, len);
+			e.h = tname_hash(t);
+			e.warned = has_target_warning(o, t);
+			retarget(st, snap, &e);
+			rc = tix_put(c, e);
+		}
+		dz_rdata_list_clear(&rr);
+	}
+	return rc == DZ_ENOMEM ? rc : 0;
+}
+
+/*
+ * After a build in full: c's table holds the targets of the records it
+ * built and, from old (the table before), of those it kept, whose
+ * warnings are looked at again. With no table before (the first build,
+ * or one after a build taken back) the kept records are parsed for
+ * theirs. 0 or DZ_ENOMEM.
+ */
+static int tix_rebuild(struct bstate *st, struct dz_build_ctx *c,
+		       struct tref *old, size_t oldmask,
+		       const struct dz_snapshot *snap)
+{
+	int rc = 0;
+
+	for (size_t i = 0; old != NULL && i <= oldmask; i++) {
+		struct tref e = old[i];
+		if (e.o == NULL) {
+			continue;
+		}
+		if (rc != 0 || e.o->file->stamp != c->stamp || !e.o->reused) {
+			free(e.name); /* gone, or built again */
+			continue;
+		}
+		retarget(st, snap, &e);
+		rc = tix_put(c, e);
+	}
+	for (size_t i = 0; old == NULL && rc == 0 && i < st->nobjs; i++) {
+		if ((st->flags[i] & OF_KEPT) && !(st->flags[i] & OF_ZONE)) {
+			rc = tix_parse_kept(st, c, i, snap);
+		}
+	}
+	free(old);
+	for (size_t i = 0; rc == 0 && i < st->ntargets; i++) {
+		const struct target *t = &st->targets[i];
+		rc = tix_add(c, t->obj, t->name, !target_ok(snap, t->name));
+	}
+	return rc;
+}
+
+/* A delta build's changes to c's table: gone records' targets out,
+ * fresh ones in, and a look again at whoever names a name whose A or
+ * AAAA changed. 0 or DZ_ENOMEM. */
+static int tix_delta(struct bstate *st, struct dz_build_ctx *c,
+		     const struct dz_snapshot *snap)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < st->ngt; i++) {
+		tix_del(c, st->gtargets[i].obj, st->gtargets[i].name);
+	}
+	for (size_t i = 0; rc == 0 && i < st->ntargets; i++) {
+		const struct target *t = &st->targets[i];
+		rc = tix_add(c, t->obj, t->name, !target_ok(snap, t->name));
+	}
+	for (size_t i = 0; rc == 0 && i < st->naown; i++) {
+		retarget_name(st, c, snap, st->aown[i].name);
+	}
+	return rc;
+}
+
 /* ---- the context a build leaves for the next ------------------------ */
 
 struct dz_build_ctx *dz_build_ctx_new(void)
@@ -1964,6 +2318,7 @@ static void ctx_clear(struct dz_build_ctx *c)
 	free(c->idx);
 	free(c->dups);
 	free(c->touched);
+	tix_free(c->tix, c->tmask);
 	dz_snapshot_unref(c->snap);
 	memset(c, 0, sizeof(*c));
 }
@@ -2310,7 +2665,17 @@ static int delta_build(struct bstate *st, struct dz_mfile *const *files,
 	if ((rc = finish_zones(st, snap)) != 0) {
 		return rc;
 	}
+	for (size_t i = 0; i < st->ntz; i++) {
+		struct bzone *z = st->tz[i];
+		if (z->reuse != NULL) {
+			dz_zone_set_fingerprint((struct dz_zone *)z->reuse,
+						z->fp);
+		}
+	}
 	check_targets(st, snap);
+	if ((rc = tix_delta(st, c, snap)) != 0) {
+		return rc;
+	}
 	/* what it did, for the next build and the status table */
 	c->ntouched = 0;
 	for (size_t i = 0; i < st->nu; i++) {
@@ -2338,16 +2703,26 @@ struct dz_snapshot *dz_build(struct dz_mfile *const *files, size_t n,
 		return NULL;
 	}
 	if (c != NULL && (rc = delta_build(&st, files, n, snap)) == 0) {
-		/* not a delta: what it began goes, and so does c */
+		/* not a delta: what it began goes */
 		state_free(&st, false);
 		st.opts = opts;
-		ctx_clear(c);
 	}
 	if (rc == 0) {
+		/* c goes, but for its target table (tix_rebuild) */
+		struct tref *old = c != NULL ? c->tix : NULL;
+		size_t omask = c != NULL ? c->tmask : 0;
+		if (c != NULL) {
+			c->tix = NULL;
+			ctx_clear(c);
+		}
 		rc = build_all(&st, files, n, snap) == 0 ? 1 : DZ_ENOMEM;
 		if (rc == 1 && c != NULL) {
 			ctx_take(c, &st, files, n, snap);
+			rc = tix_rebuild(&st, c, old, omask, snap) == 0 ?
+			     1 : DZ_ENOMEM;
+			old = NULL;
 		}
+		tix_free(old, omask);
 	}
 	if (rc != 1) {
 		dz_log_err("out of memory building zones");

@@ -10,6 +10,7 @@
 #include "util/arena.h"
 #include "util/dname.h"
 #include "util/errcode.h"
+#include "util/par.h"
 #include "zone/zone-internal.h"
 
 #define T_SOA 6
@@ -485,33 +486,46 @@ static int type_cmp(const void *a, const void *b)
 
 /*
  * One block per node: its RRsets, their RR pointers, rotation groups and
- * rdata, so an answer reads a line or two past the node.
+ * rdata, so an answer reads a line or two past the node. What goes in
+ * o's block (its types sorted first); *most: the most RRs in one set.
  */
-static int node_rrsets(struct dz_arena *a, struct dz_node *n,
-		       struct b_owner *o, const uint8_t **tmp)
+static void rrsets_count(struct b_owner *o, size_t *nptr, size_t *ngrp,
+			 size_t *nrd, size_t *most)
 {
-	size_t nptr = 0, ngrp = 0, nrd = 0, size;
-	struct dz_rrset *sets;
-	struct carve c;
-
+	*nptr = *ngrp = *nrd = 0;
 	qsort(o->types, o->ntypes, sizeof(*o->types), type_cmp);
 	for (size_t t = 0; t < o->ntypes; t++) {
 		const struct b_rrset *s = &o->types[t];
 		struct dz_rrset probe = { .type = s->type };
 		const struct dz_kind *k = dz_kind_lookup_type(s->type);
 		rrset_flags(&probe, k);
-		nptr += s->count;
-		ngrp += rotates(&probe, k) ? s->count : 0;
+		*nptr += s->count;
+		*ngrp += rotates(&probe, k) ? s->count : 0;
 		for (size_t i = 0; i < s->count; i++) {
-			nrd += (size_t)dz_wire_get_u16(s->rr[i]) + 2;
+			*nrd += (size_t)dz_wire_get_u16(s->rr[i]) + 2;
 		}
+		*most = s->count > *most ? s->count : *most;
 	}
-	size = o->ntypes * sizeof(*sets) + nptr * sizeof(uint8_t *) +
-	       ngrp * sizeof(uint16_t) + nrd;
-	sets = dz_arena_alloc(a, size);
-	if (sets == NULL) {
-		return DZ_ENOMEM;
-	}
+}
+
+/* The size of o's block. */
+static size_t rrsets_size(struct b_owner *o, size_t *most)
+{
+	size_t nptr, ngrp, nrd;
+
+	rrsets_count(o, &nptr, &ngrp, &nrd, most);
+	return o->ntypes * sizeof(struct dz_rrset) +
+	       nptr * sizeof(uint8_t *) + ngrp * sizeof(uint16_t) + nrd;
+}
+
+/* Fill sets, a zeroed block of rrsets_size(o) bytes, from o. */
+static void rrsets_fill(struct dz_node *n, struct b_owner *o,
+			struct dz_rrset *sets, const uint8_t **tmp)
+{
+	size_t nptr, ngrp, nrd, most = 0;
+	struct carve c;
+
+	rrsets_count(o, &nptr, &ngrp, &nrd, &most);
 	c.ptrs = (uint8_t *)(sets + o->ntypes);
 	c.groups = c.ptrs + nptr * sizeof(uint8_t *);
 	c.rd = c.groups + ngrp * sizeof(uint16_t);
@@ -520,16 +534,30 @@ static int node_rrsets(struct dz_arena *a, struct dz_node *n,
 	}
 	n->rrsets = sets;
 	n->nrrsets = (uint16_t)o->ntypes;
+}
+
+static int node_rrsets(struct dz_arena *a, struct dz_node *n,
+		       struct b_owner *o, const uint8_t **tmp)
+{
+	size_t most = 0, size = rrsets_size(o, &most);
+	struct dz_rrset *sets = dz_arena_alloc(a, size);
+
+	if (sets == NULL) {
+		return DZ_ENOMEM;
+	}
+	rrsets_fill(n, o, sets, tmp);
 	return 0;
 }
 
-static int node_make(struct dz_zone *z, struct dz_arena *a, struct dz_node *n,
-		     struct b_owner *o, const uint8_t **tmp)
+/* n (zeroed) from o; block: rrsets_size(o) zeroed bytes when o has
+ * RRsets. */
+static void node_make(struct dz_zone *z, struct dz_node *n, struct b_owner *o,
+		      uint8_t *block, const uint8_t **tmp)
 {
 	size_t rel = (size_t)o->len - z->origin_len;
 
-	if (o->ntypes > 0 && node_rrsets(a, n, o, tmp) != 0) {
-		return DZ_ENOMEM;
+	if (o->ntypes > 0) {
+		rrsets_fill(n, o, (struct dz_rrset *)(void *)block, tmp);
 	}
 	n->name = o->name;
 	n->name_len = o->len;
@@ -545,7 +573,6 @@ static int node_make(struct dz_zone *z, struct dz_arena *a, struct dz_node *n,
 		n->flags |= DZ_NODE_F_APEX;
 		z->apex = n;
 	}
-	return 0;
 }
 
 static inline const struct dz_node *node_at(const struct dz_zone *z, size_t k)
@@ -618,47 +645,121 @@ static size_t skey_make(const struct dz_node *n, size_t origin_len,
 	return len;
 }
 
-/* Sort s (every node of z, in any order) in canonical order. */
-static int sort_canonical(const struct dz_zone *z, const struct dz_node **s)
+/*
+ * The keys of s[from..to) into k[from..to), their octets in *buf
+ * (malloc'd, the caller frees it). 0, 1 when a label holds a 0 octet,
+ * or DZ_ENOMEM.
+ */
+static int keys_make(const struct dz_zone *z, const struct dz_node **s,
+		     struct skey *k, size_t from, size_t to, uint8_t **buf)
 {
-	struct skey *k = malloc((z->nnodes + 1) * sizeof(*k));
-	uint8_t *buf = NULL;
 	size_t total = 0, at = 0;
 
-	for (size_t i = 0; i < z->nnodes; i++) {
+	for (size_t i = from; i < to; i++) {
 		total += s[i]->name_len;
 	}
-	if (k == NULL || (buf = malloc(total + 8)) == NULL) {
-		free(k);
+	if ((*buf = malloc(total + 8)) == NULL) {
 		return DZ_ENOMEM;
 	}
-	for (size_t i = 0; i < z->nnodes; i++) {
-		size_t len = skey_make(s[i], z->origin_len, buf + at);
+	for (size_t i = from; i < to; i++) {
+		size_t len = skey_make(s[i], z->origin_len, *buf + at);
 		uint8_t pad[8] = { 0 };
 		if (len == 0 && s[i]->name_len != z->origin_len) {
-			/* a 0 octet in a label: the slow, exact way */
-			free(k);
-			free(buf);
-			qsort(s, z->nnodes, sizeof(*s), node_cmp);
-			return 0;
+			return 1;
 		}
-		memcpy(pad, buf + at, len < 8 ? len : 8);
+		memcpy(pad, *buf + at, len < 8 ? len : 8);
 		k[i].pre = (uint64_t)pad[0] << 56 | (uint64_t)pad[1] << 48 |
 			   (uint64_t)pad[2] << 40 | (uint64_t)pad[3] << 32 |
 			   (uint64_t)pad[4] << 24 | (uint64_t)pad[5] << 16 |
 			   (uint64_t)pad[6] << 8 | pad[7];
-		k[i].key = buf + at;
+		k[i].key = *buf + at;
 		k[i].len = (uint32_t)len;
 		k[i].node = s[i];
 		at += len;
 	}
-	qsort(k, z->nnodes, sizeof(*k), skey_cmp);
-	for (size_t i = 0; i < z->nnodes; i++) {
-		s[i] = k[i].node;
-	}
-	free(k);
-	free(buf);
 	return 0;
+}
+
+/* A big zone's sort: two halves at once, then one merge. */
+#define SORT_HALF_MIN 32768
+
+struct sort_par {
+	const struct dz_zone *z;
+	const struct dz_node **s;
+	struct skey *k;
+	size_t cut[3];          /* half h is k[cut[h]..cut[h + 1]) */
+	uint8_t *buf[2];
+	int rc[2];
+	atomic_uint next;
+};
+
+static void sort_run(void *arg)
+{
+	struct sort_par *p = arg;
+	unsigned h;
+
+	while ((h = atomic_fetch_add(&p->next, 1)) < 2) {
+		size_t from = p->cut[h], to = p->cut[h + 1];
+		p->rc[h] = keys_make(p->z, p->s, p->k, from, to, &p->buf[h]);
+		if (p->rc[h] == 0) {
+			qsort(p->k + from, to - from, sizeof(*p->k), skey_cmp);
+		}
+	}
+}
+
+/* The sorted halves of p->k into s (keys are unique: names are). */
+static void sort_merge(const struct sort_par *p, const struct dz_node **s)
+{
+	size_t i = 0, j = p->cut[1], o = 0, mid = p->cut[1], n = p->cut[2];
+
+	while (i < mid && j < n) {
+		if (skey_cmp(&p->k[j], &p->k[i]) < 0) {
+			s[o++] = p->k[j++].node;
+		} else {
+			s[o++] = p->k[i++].node;
+		}
+	}
+	while (i < mid) {
+		s[o++] = p->k[i++].node;
+	}
+	while (j < n) {
+		s[o++] = p->k[j++].node;
+	}
+}
+
+/* Sort s (every node of z, in any order) in canonical order; par: on
+ * two threads when z is big. */
+static int sort_canonical(const struct dz_zone *z, const struct dz_node **s,
+			  bool par)
+{
+	struct sort_par p = { .z = z, .s = s,
+			      .cut = { 0, z->nnodes, z->nnodes } };
+	unsigned threads = par ? dz_par_threads(0, z->nnodes,
+						SORT_HALF_MIN) : 1;
+	int rc = 0;
+
+	if (threads >= 2) {
+		p.cut[1] = z->nnodes / 2;
+		threads = 2;
+	}
+	p.k = malloc((z->nnodes + 1) * sizeof(*p.k));
+	if (p.k == NULL) {
+		return DZ_ENOMEM;
+	}
+	atomic_init(&p.next, 0);
+	dz_par_run(threads, sort_run, &p);
+	if (p.rc[0] == DZ_ENOMEM || p.rc[1] == DZ_ENOMEM) {
+		rc = DZ_ENOMEM;
+	} else if (p.rc[0] != 0 || p.rc[1] != 0) {
+		/* a 0 octet in a label: the slow, exact way */
+		qsort(s, z->nnodes, sizeof(*s), node_cmp);
+	} else {
+		sort_merge(&p, s);
+	}
+	free(p.k);
+	free(p.buf[0]);
+	free(p.buf[1]);
+	return rc;
 }
 
 /* The name index, the page directories over the flat arrays, the order. */
@@ -698,7 +799,7 @@ static int zone_index(struct dz_zone *z, struct dz_arena *a,
 		t[i].node = (uint32_t)(k + 1);
 		s[k] = &nodes[k];
 	}
-	if (sort_canonical(z, s) != 0) {
+	if (sort_canonical(z, s, true) != 0) {
 		return DZ_ENOMEM;
 	}
 	z->slots = sdir;
@@ -833,14 +934,119 @@ static void zone_init(struct dz_zone *z)
 	z->id = atomic_fetch_add_explicit(&zone_ids, 1, memory_order_relaxed);
 }
 
+/*
+ * Making the nodes of a big zone is the last long step before it can
+ * be served: it runs on every CPU, in two passes over runs of owners.
+ * The first sorts each owner's types and sizes its block, one
+ * allocation then holds every block, and the second fills them.
+ */
+#define NODE_RUN 4096
+
+struct node_par {
+	struct dz_zone *z;
+	struct b_owner *owners;
+	struct dz_node *nodes;
+	size_t n;
+	size_t *off;            /* n + 1: block sizes, then offsets */
+	uint8_t *blocks;
+	bool fill;              /* the second pass */
+	atomic_size_t next;
+	atomic_size_t maxrr;    /* the most RRs in one RRset */
+	atomic_bool nomem;
+};
+
+static void node_sizes(struct node_par *p, size_t from, size_t to,
+		       size_t *most)
+{
+	for (size_t i = from; i < to; i++) {
+		size_t size = p->owners[i].ntypes == 0 ? 0 :
+			      rrsets_size(&p->owners[i], most);
+		/* each block aligned as an arena allocation of its own */
+		p->off[i] = (size + 15) & ~(size_t)15;
+	}
+}
+
+static void node_fill(struct node_par *p, size_t from, size_t to,
+		      const uint8_t **tmp)
+{
+	memset(p->nodes + from, 0, (to - from) * sizeof(*p->nodes));
+	memset(p->blocks + p->off[from], 0, p->off[to] - p->off[from]);
+	for (size_t i = from; i < to; i++) {
+		node_make(p->z, &p->nodes[i], &p->owners[i],
+			  p->blocks + p->off[i], tmp);
+	}
+}
+
+static void node_run(void *arg)
+{
+	struct node_par *p = arg;
+	size_t most = 1, cur;
+	const uint8_t **tmp = NULL;
+
+	if (p->fill &&
+	    (tmp = malloc(atomic_load(&p->maxrr) * sizeof(*tmp))) == NULL) {
+		atomic_store(&p->nomem, true);
+		return;
+	}
+	for (;;) {
+		size_t from = atomic_fetch_add(&p->next, NODE_RUN);
+		size_t to = from + NODE_RUN < p->n ? from + NODE_RUN : p->n;
+		if (from >= p->n) {
+			break;
+		}
+		if (p->fill) {
+			node_fill(p, from, to, tmp);
+		} else {
+			node_sizes(p, from, to, &most);
+		}
+	}
+	free(tmp);
+	cur = atomic_load(&p->maxrr);
+	while (most > cur &&
+	       !atomic_compare_exchange_weak(&p->maxrr, &cur, most)) {
+	}
+}
+
+/* Every node of z (the builder's owners) into nodes, on every CPU. */
+static int nodes_make(struct dz_zone *z, struct dz_zone_builder *b,
+		      struct dz_node *nodes)
+{
+	struct node_par p = { .z = z, .owners = b->owners, .nodes = nodes,
+			      .n = b->nowners };
+	unsigned threads = dz_par_threads(0, p.n, 4 * NODE_RUN);
+	static uint8_t raw_none[1];
+	size_t total = 0;
+
+	p.off = malloc((p.n + 1) * sizeof(*p.off));
+	if (p.off == NULL) {
+		return DZ_ENOMEM;
+	}
+	atomic_init(&p.next, 0);
+	atomic_init(&p.maxrr, 1);
+	atomic_init(&p.nomem, false);
+	dz_par_run(threads, node_run, &p);
+	for (size_t i = 0; i <= p.n; i++) {
+		size_t size = i < p.n ? p.off[i] : 0;
+		p.off[i] = total;
+		total += size;
+	}
+	/* (no RRsets at all: no block, and p.blocks + 0 is never read) */
+	p.blocks = total > 0 ? dz_arena_alloc_raw(b->arena, total) : raw_none;
+	if (p.blocks != NULL) {
+		p.fill = true;
+		atomic_store(&p.next, 0);
+		dz_par_run(threads, node_run, &p);
+	}
+	free(p.off);
+	return p.blocks == NULL || atomic_load(&p.nomem) ? DZ_ENOMEM : 0;
+}
+
 static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 				     const char **err)
 {
 	struct dz_zone *z = dz_arena_alloc(b->arena, sizeof(*z));
 	struct dz_node *nodes;
 	uint8_t *raw;
-	const uint8_t **tmp = NULL;
-	size_t maxrr = 1;
 
 	if (z == NULL || add_ents(b) != 0) {
 		goto oom;
@@ -850,27 +1056,17 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	z->origin_labels = (uint8_t)b->origin_labels;
 	z->nrr = b->nrr;
 	z->nnodes = b->nowners;
-	for (size_t i = 0; i < b->nowners; i++) {
-		for (size_t t = 0; t < b->owners[i].ntypes; t++) {
-			if (b->owners[i].types[t].count > maxrr) {
-				maxrr = b->owners[i].types[t].count;
-			}
-		}
-	}
-	/* one cache line each */
-	raw = dz_arena_alloc(b->arena, (z->nnodes + 1) * sizeof(*nodes) + 63);
-	tmp = malloc(maxrr * sizeof(*tmp));
-	if (raw == NULL || tmp == NULL) {
+	/* one cache line each (zeroed by nodes_make) */
+	raw = dz_arena_alloc_raw(b->arena,
+				 (z->nnodes + 1) * sizeof(*nodes) + 63);
+	if (raw == NULL) {
 		goto oom;
 	}
 	nodes = (struct dz_node *)(void *)(raw + (-(uintptr_t)raw & 63));
-	for (size_t i = 0; i < b->nowners; i++) {
-		if (node_make(z, b->arena, &nodes[i], &b->owners[i], tmp)) {
-			goto oom;
-		}
+	memset(&nodes[z->nnodes], 0, sizeof(*nodes));
+	if (nodes_make(z, b, nodes) != 0) {
+		goto oom;
 	}
-	free(tmp);
-	tmp = NULL;
 	if (z->apex == NULL || !zone_soa(z)) {
 		*err = "no SOA record at the zone apex";
 		return NULL;
@@ -887,7 +1083,6 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	z->bytes = dz_arena_used(b->arena);
 	return z;
 oom:
-	free(tmp);
 	*err = "out of memory";
 	return NULL;
 }
@@ -1013,7 +1208,7 @@ const struct dz_node *const *dz_zone_sorted(const struct dz_zone *z)
 		for (size_t k = 0; k < z->nnodes; k++) {
 			v[k] = node_at(z, k);
 		}
-		if (sort_canonical(z, v) != 0) {
+		if (sort_canonical(z, v, false) != 0) {
 			free(v);
 		} else {
 			w->sorted_malloced = true;

@@ -141,6 +141,8 @@ struct bstate {
 	 * an edit removed or added (for the context's target table) */
 	struct target *gtargets, *aown;
 	size_t ngt, capgt, naown, capaown;
+	struct served *serve;   /* finish_zones: zones for the snapshot */
+	size_t nserve, capserve;
 };
 
 /*
@@ -1611,16 +1613,49 @@ static void zone_served(struct bzone *z, const struct dz_zone *zone)
 		   dz_zone_rr_count(zone), dz_zone_serial(zone));
 }
 
-/* Add zone to snap for z; then it is what z serves. 0 or DZ_ENOMEM. */
-static int serve(struct bzone *z, struct dz_snapshot *snap,
-		 const struct dz_zone *zone)
-{
-	int rc = dz_snapshot_add_zone(snap, (struct dz_zone *)zone);
+/* A zone for the snapshot, and the bzone it serves. */
+struct served {
+	struct bzone *z;
+	const struct dz_zone *zone;
+};
 
-	if (rc == 0) {
-		z->served = zone;
+static int served_cmp(const void *pa, const void *pb)
+{
+	const struct served *a = pa, *b = pb;
+
+	return dz_dname_cmp_canonical(dz_zone_origin(a->zone),
+				      dz_zone_origin(b->zone));
+}
+
+/* zone is to serve z (serve_all adds them). 0 or DZ_ENOMEM. */
+static int serve(struct bstate *st, struct bzone *z, const struct dz_zone *zone)
+{
+	struct served *v = vec_push(&st->serve, &st->nserve, &st->capserve,
+				    sizeof(*v));
+
+	if (v == NULL) {
+		return DZ_ENOMEM;
 	}
-	return rc == DZ_ENOMEM ? rc : 0;
+	*v = (struct served){ z, zone };
+	return 0;
+}
+
+/* The zones to snap in canonical order (each add then appends): a build
+ * of many zones is not quadratic. What each bzone serves is noted. */
+static int serve_all(struct bstate *st, struct dz_snapshot *snap)
+{
+	if (st->nserve > 1) {
+		qsort(st->serve, st->nserve, sizeof(*st->serve), served_cmp);
+	}
+	for (size_t i = 0; i < st->nserve; i++) {
+		struct served *v = &st->serve[i];
+		int rc = dz_snapshot_add_zone(snap, (struct dz_zone *)v->zone);
+		if (rc == DZ_ENOMEM) {
+			return rc;
+		}
+		v->z->served = rc == 0 ? v->zone : NULL;
+	}
+	return 0;
 }
 
 /* A delta build changes the status of z's DNSZone: keep the old one
@@ -1661,13 +1696,13 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 		if (st->delta && !z->touched) {
 			/* as it was: zone and status */
 			if (z->served != NULL &&
-			    serve(z, snap, z->served) != 0) {
+			    serve(st, z, z->served) != 0) {
 				return DZ_ENOMEM;
 			}
 			continue;
 		}
 		if (z->reuse != NULL) {
-			if (serve(z, snap, z->reuse) != 0) {
+			if (serve(st, z, z->reuse) != 0) {
 				return DZ_ENOMEM;
 			}
 			if (!st->delta) {
@@ -1676,7 +1711,7 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 			continue;
 		}
 		if (z->edited) {
-			if (serve(z, snap, z->zone) != 0 ||
+			if (serve(st, z, z->zone) != 0 ||
 			    (st->delta && save_light(st, z->obj) != 0)) {
 				return DZ_ENOMEM;
 			}
@@ -1703,12 +1738,12 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 		if (dz_zone_set_build_info(z->zone, z->hash,
 					   (const uint8_t *const *)z->failed,
 					   z->nfailed) != 0 ||
-		    serve(z, snap, z->zone) != 0) {
+		    serve(st, z, z->zone) != 0) {
 			return DZ_ENOMEM;
 		}
 		zone_served(z, z->zone);
 	}
-	return 0;
+	return serve_all(st, snap);
 }
 
 /* The spec field (and its node) of o that names target (relative names
@@ -2052,6 +2087,7 @@ static void state_free(struct bstate *st, bool keep_undo)
 	free(st->tz);
 	free(st->gtargets);
 	free(st->aown);
+	free(st->serve);
 	free(st->targets);
 	free(st->multi);
 	if (keep_undo && st->opts != NULL && st->opts->undo != NULL &&

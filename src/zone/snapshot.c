@@ -109,9 +109,16 @@ int dz_snapshot_add_zone(struct dz_snapshot *s, struct dz_zone *z)
 		s->zones = p;
 		s->cap = cap;
 	}
-	while (at < s->nzones &&
-	       dz_dname_cmp_canonical(s->zones[at]->origin, z->origin) < 0) {
-		at++;
+	/* canonical order by binary search: zones added in that order
+	 * (builds sort them first) go at the end, nothing moves */
+	for (size_t hi = s->nzones; at < hi;) {
+		size_t mid = at + (hi - at) / 2;
+		if (dz_dname_cmp_canonical(s->zones[mid]->origin,
+					   z->origin) < 0) {
+			at = mid + 1;
+		} else {
+			hi = mid;
+		}
 	}
 	memmove(&s->zones[at + 1], &s->zones[at],
 		(s->nzones - at) * sizeof(*s->zones));

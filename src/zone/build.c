@@ -1930,28 +1930,40 @@ static void tix_free(struct tref *t, size_t mask)
 	free(t);
 }
 
+/* The index of o's warning that target has no A or AAAA, or -1. */
+static long target_warning(const struct dz_object *o, const uint8_t *target)
+{
+	char text[DZ_DNAME_MAX * 4], want[DZ_DNAME_MAX * 4 + 40];
+	size_t lw;
+
+	dz_dname_to_text(target, text, sizeof(text));
+	lw = (size_t)snprintf(want, sizeof(want),
+			      " '%s' has no A or AAAA record", text);
+	for (size_t i = 0; i < o->bdiags.n; i++) {
+		const char *m = o->bdiags.items[i].msg;
+		size_t lm = strlen(m);
+		if (o->bdiags.items[i].sev == DZ_SEV_WARNING && lm >= lw &&
+		    strcmp(m + lm - lw, want) == 0) {
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
 /* o's warning for e's target made true in snap again. */
 static void retarget(struct bstate *st, const struct dz_snapshot *snap,
 		     struct tref *e)
 {
 	bool ok = target_ok(snap, e->name);
 	struct dz_object *o = e->o;
-	char text[DZ_DNAME_MAX * 4], want[DZ_DNAME_MAX * 4 + 40];
 
 	if (ok != e->warned) {
 		return; /* as it was */
 	}
-	dz_dname_to_text(e->name, text, sizeof(text));
-	snprintf(want, sizeof(want), " '%s' has no A or AAAA record", text);
 	if (ok) {
-		for (size_t i = 0; i < o->bdiags.n; i++) {
-			const char *m = o->bdiags.items[i].msg;
-			size_t lm = strlen(m), lw = strlen(want);
-			if (o->bdiags.items[i].sev == DZ_SEV_WARNING &&
-			    lm >= lw && strcmp(m + lm - lw, want) == 0) {
-				dz_diags_remove(&o->bdiags, i);
-				break;
-			}
+		long i = target_warning(o, e->name);
+		if (i >= 0) {
+			dz_diags_remove(&o->bdiags, (size_t)i);
 		}
 		e->warned = false;
 		return;
@@ -2212,26 +2224,6 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 	return 0;
 }
 
-/* Whether o carries the warning for target (kept from a build before). */
-static bool has_target_warning(const struct dz_object *o,
-			       const uint8_t *target)
-{
-	char text[DZ_DNAME_MAX * 4], want[DZ_DNAME_MAX * 4 + 40];
-	size_t lw;
-
-	dz_dname_to_text(target, text, sizeof(text));
-	lw = (size_t)snprintf(want, sizeof(want),
-			      " '%s' has no A or AAAA record", text);
-	for (size_t i = 0; i < o->bdiags.n; i++) {
-		const char *m = o->bdiags.items[i].msg;
-		size_t lm = strlen(m);
-		if (lm >= lw && strcmp(m + lm - lw, want) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* The targets of record st->objs[i], kept by this build, parsed again:
  * to c's table, their warnings looked at again. 0 or DZ_ENOMEM. */
 static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
@@ -2269,7 +2261,7 @@ static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
 			}
 			memcpy(e.name, t, len);
 			e.h = tname_hash(t);
-			e.warned = has_target_warning(o, t);
+			e.warned = target_warning(o, t) >= 0;
 			retarget(st, snap, &e);
 			rc = tix_put(c, e);
 		}

@@ -169,6 +169,37 @@ static void test_arena(void **state)
 	dz_arena_free(NULL);
 }
 
+/* Mapped blocks: standard ones across reset, big ones of their own. */
+static void test_arena_mapped(void **state)
+{
+	struct dz_arena *a = dz_arena_new_mapped(0);
+	uint8_t *first = NULL;
+
+	(void)state;
+	assert_non_null(a);
+	for (int round = 0; round < 2; round++) {
+		/* past one 2 MiB block, then a block of its own */
+		for (int i = 0; i < 40000; i++) {
+			uint8_t *p = dz_arena_alloc(a, 100);
+			assert_non_null(p);
+			assert_int_equal((uintptr_t)p % 16, 0);
+			assert_int_equal(p[99], 0);
+			memset(p, 0xab, 100);
+			if (i == 0 && round == 0) {
+				first = p;
+			}
+		}
+		char *big = dz_arena_alloc_raw(a, 3 << 20);
+		assert_non_null(big);
+		memset(big, 'x', 3 << 20);
+		assert_true(dz_arena_used(a) >= 40000 * 112 + (3 << 20));
+		dz_arena_reset(a);
+		assert_int_equal(dz_arena_used(a), 0);
+	}
+	assert_non_null(first);
+	dz_arena_free(a);
+}
+
 static void test_diags(void **state)
 {
 	struct dz_diags d = { 0 };
@@ -256,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_dname_tolower_octets),
 		cmocka_unit_test(test_dname_check),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_arena_mapped),
 		cmocka_unit_test(test_diags),
 		cmocka_unit_test(test_wire_sticky),
 		cmocka_unit_test(test_strerror),

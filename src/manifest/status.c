@@ -13,19 +13,41 @@
 #include "zone/zone.h"
 
 /*
- * One object's remembered state. o is the object served now: its file
+ * One object's remembered state, 24 bytes: there is one per object, a
+ * million at a million records. o is the object served now: its file
  * version stays alive until the next update has read it (the set retires
  * replaced versions, dz_mset_release_retired), so the table keeps no
- * copies of names.
+ * copies of names, and reads the spec hash an entry was made with through
+ * o (an object's spec_hash never changes). The update dereferences an old
+ * entry's o only where it did when the entry kept its own hashes: once
+ * its identity matched, or for an object kept or retired, both alive.
+ * Times are unsigned 32-bit seconds (good until 2106).
  */
 struct sobj {
 	const struct dz_object *o;
-	uint64_t id_hash;          /* o's, here to probe without o */
-	uint64_t spec_hash;
-	time_t created, transition;
-	uint32_t generation;
-	bool ready;
+	uint32_t idh;              /* id_fold(o->id_hash): probe without o */
+	uint32_t created, transition;
+	unsigned generation : 31;
+	unsigned ready : 1;
 };
+
+_Static_assert(sizeof(struct sobj) <= 3 * sizeof(uint64_t),
+	       "a status entry grew: one per object");
+
+#define GEN_MAX 0x7fffffffu        /* generation saturates there */
+
+/* The 32 bits of an identity hash that the index and entries keep. */
+static uint32_t id_fold(uint64_t h)
+{
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Wall clock seconds as an entry keeps them. */
+static uint32_t secs(time_t t)
+{
+	return t < 0 ? 0 : (uint64_t)t > UINT32_MAX ? UINT32_MAX :
+	       (uint32_t)t;
+}
 
 /*
  * The table: entries in set order (files by path, objects in document
@@ -128,14 +150,14 @@ static const struct sobj **sorted(const struct dz_status *st, size_t *n)
 
 /* The slot of o's identity in t's index: its entry or an empty one. */
 static uint32_t *slot(const struct dz_status *t, const struct dz_object *o,
-		      uint64_t h)
+		      uint32_t h)
 {
 	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t *sl = &t->index[i];
 		const struct sobj *e = *sl ? &t->v[*sl - 1] : NULL;
 		/* the same object (kept since the last update) needs no
 		 * string compare: most of a big table */
-		if (e == NULL || (e->id_hash == h &&
+		if (e == NULL || (e->idh == h &&
 				  (e->o == o ||
 				   key_cmp3(e->o->kind, e->o->ns, e->o->name,
 					    o->kind, o->ns, o->name) == 0))) {
@@ -148,18 +170,23 @@ static uint32_t *slot(const struct dz_status *t, const struct dz_object *o,
 static void note(struct sobj *e, const struct dz_object *o,
 		 const struct sobj *old, time_t now)
 {
-	e->o = o;
-	e->id_hash = o->id_hash;
-	e->spec_hash = dz_object_spec_hash(o);
-	e->ready = o->reason == DZ_REASON_SUCCEEDED;
+	bool ready = o->reason == DZ_REASON_SUCCEEDED;
+
 	if (old == NULL) {
 		e->generation = 1;
-		e->created = e->transition = now;
-		return;
+		e->created = e->transition = secs(now);
+	} else {
+		e->generation = old->generation +
+				(old->generation < GEN_MAX &&
+				 dz_object_spec_hash(old->o) !=
+				 dz_object_spec_hash(o));
+		e->created = old->created;
+		e->transition = old->ready == ready ? old->transition :
+				secs(now);
 	}
-	e->created = old->created;
-	e->generation = old->generation + (old->spec_hash != e->spec_hash);
-	e->transition = old->ready == e->ready ? old->transition : now;
+	e->o = o;
+	e->idh = id_fold(o->id_hash);
+	e->ready = ready;
 }
 
 /* A new empty table t for total entries (no index yet), in st's spare
@@ -203,7 +230,7 @@ static int index_fill(struct dz_status *t)
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->v[i].o != NULL) {
-			*slot(t, t->v[i].o, t->v[i].id_hash) = (uint32_t)i + 1;
+			*slot(t, t->v[i].o, t->v[i].idh) = (uint32_t)i + 1;
 		}
 	}
 	return 0;
@@ -219,7 +246,7 @@ static const struct sobj *kept_entry(const struct dz_status *st,
 
 /* The last update's entry of o: kept_entry(), else by identity. */
 static const struct sobj *old_entry(const struct dz_status *st,
-				    const struct dz_object *o, uint64_t h)
+				    const struct dz_object *o, uint32_t h)
 {
 	const struct sobj *e = kept_entry(st, o);
 	const uint32_t *sl;
@@ -258,7 +285,7 @@ static int gone_fill(struct gone *g, const struct dz_status *st,
 	     f = f->retired_next) {
 		for (size_t j = 0; j < f->nobjects; j++) {
 			const struct sobj *e = kept_entry(st, &f->objects[j]);
-			size_t i = e != NULL ? e->id_hash & g->mask : 0;
+			size_t i = e != NULL ? e->idh & g->mask : 0;
 			while (e != NULL && g->v[i] != NULL) {
 				i = (i + 1) & g->mask;
 			}
@@ -273,10 +300,12 @@ static int gone_fill(struct gone *g, const struct dz_status *st,
 static const struct sobj *gone_find(const struct gone *g,
 				    const struct dz_object *o)
 {
-	for (size_t i = o->id_hash & g->mask; g->v[i] != NULL;
+	uint32_t h = id_fold(o->id_hash);
+
+	for (size_t i = h & g->mask; g->v[i] != NULL;
 	     i = (i + 1) & g->mask) {
 		const struct dz_object *x = g->v[i]->o;
-		if (g->v[i]->id_hash == o->id_hash &&
+		if (g->v[i]->idh == h &&
 		    key_cmp3(x->kind, x->ns, x->name, o->kind, o->ns,
 			     o->name) == 0) {
 			return g->v[i];
@@ -457,7 +486,7 @@ static int update_all(struct dz_status *t, struct dz_status *st,
 		struct dz_mfile *f = dz_mset_served(set, i);
 		for (size_t j = 0; j < f->nobjects; j++) {
 			struct dz_object *o = &f->objects[j];
-			uint64_t h = o->id_hash;
+			uint32_t h = id_fold(o->id_hash);
 			uint32_t *sl = slot(t, o, h);
 			if (*sl != 0) {
 				continue; /* duplicate: the first one is it */
@@ -628,7 +657,7 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 		(int)wz, "ZONE", "READY", (int)wr, "REASON", "AGE");
 	for (size_t i = 0; i < n; i++) {
 		const struct sobj *e = by[i];
-		age(now - e->created, a, sizeof(a));
+		age(now - (time_t)e->created, a, sizeof(a));
 		fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
 			(int)wk, e->o->kind, (int)wn, e->o->ns, (int)wm,
 			e->o->name, (int)wz,
@@ -885,6 +914,7 @@ static void view_init(struct view *v, const struct dz_status *st,
 		      const struct sobj *e)
 {
 	const struct dz_object *o = e->o;
+	time_t when = (time_t)e->transition;
 	struct tm tm;
 	char zone[300];
 
@@ -895,7 +925,7 @@ static void view_init(struct view *v, const struct dz_status *st,
 		v->labels = labels_tree(v->scratch, o);
 		v->spec = dz_object_spec(o, v->scratch, NULL);
 	}
-	gmtime_r(&e->transition, &tm);
+	gmtime_r(&when, &tm);
 	strftime(v->when, sizeof(v->when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(v->source, sizeof(v->source), "%s:%u", o->file->rel,
 		 o->line);

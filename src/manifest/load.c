@@ -227,8 +227,9 @@ static void load_zone_fields(struct ld *l, struct dz_object *o,
 			ref, zone);
 		return;
 	}
-	o->zone_ref = keep_str(l, ref, &l->last_ref);
-	o->zone_name = keep_str(l, zone, &l->last_zone);
+	o->zone_by_ref = ref != NULL;
+	o->zone_key = ref != NULL ? keep_str(l, ref, &l->last_ref) :
+		      keep_str(l, zone, &l->last_zone);
 }
 
 /* Keep spec packed; the tree itself goes with the file's scratch. */
@@ -511,10 +512,14 @@ struct loader {
 	atomic_bool nomem;
 };
 
+/* A loader's scratch chunk: files of up to a quarter of it are read and
+ * parsed in blocks it keeps from file to file (dz_yaml_parse_file). */
+#define LOADER_CHUNK (8u << 20)
+
 static void loader_run(void *arg)
 {
 	struct loader *ld = arg;
-	struct dz_arena *scratch = dz_arena_new(0);
+	struct dz_arena *scratch = dz_arena_new(LOADER_CHUNK);
 
 	if (scratch == NULL) {
 		atomic_store(&ld->nomem, true);

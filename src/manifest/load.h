@@ -39,7 +39,8 @@ struct dz_mfile;
  * build-time fields are rewritten by every build.
  */
 struct dz_object {
-	/* load time (fields ordered to pack: there is one per record) */
+	/* load time (pointers first, then the narrow fields: there is one
+	 * object per record, so every padding byte counts a million times) */
 	struct dz_mfile *file;
 	const char *kind;        /* "DNSZone", "MXRecord", ... */
 	const char *api_version; /* "bindy.firestoned.io/v1beta1" */
@@ -52,31 +53,48 @@ struct dz_object {
 	 * NULL when missing or not a mapping (an error). The parse tree
 	 * of the file is gone once the file is loaded. */
 	const uint8_t *spec_packed;
-	/* records: spec.zoneRef and spec.zone when non-empty strings
-	 * (copied at load: the build looks them up every time) */
-	const char *zone_ref;
-	const char *zone_name;
+	/* records: spec.zoneRef or spec.zone (never both: that is an
+	 * error) when a non-empty string, copied at load because the build
+	 * looks it up every time; zone_by_ref tells which.
+	 * dz_object_zone_ref / dz_object_zone_name read it. */
+	const char *zone_key;
 	uint64_t id_hash;        /* dz_object_id_hash(kind, ns, name) */
 	uint64_t spec_hash;      /* of spec as loaded (observedGeneration) */
-	uint32_t line, col;      /* start of the document's root node */
-	uint32_t nlabels;
-	bool is_zone;            /* kind == DNSZone */
+	struct dz_diags diags;   /* load-time problems of this object */
 
 	/* build time (zone/build.c) */
-	bool reused;             /* the last build in full kept its zones
-	                          * as they were (a delta build leaves
-	                          * what it does not touch as it is) */
-	uint8_t built;           /* DZ_OBJ_B_*: what the last build did */
-	enum dz_reason reason;
-	uint32_t sidx;           /* its entry in the status table, when
-	                          * that entry points back at it (status.c) */
-	struct dz_diags diags;   /* load-time problems of this object */
 	char *message;           /* status message (heap), NULL: the usual
 	                          * one for the reason (dz_object_message) */
 	const char *zone;        /* zoneName it is served in (interned,
 	                          * never freed), NULL if none */
 	struct dz_diags bdiags;  /* build-time problems (cleared per build) */
+	uint32_t sidx;           /* its entry in the status table, when
+	                          * that entry points back at it (status.c) */
+
+	/* load time */
+	uint32_t line, col;      /* start of the document's root node */
+	uint32_t nlabels;
+	bool is_zone;            /* kind == DNSZone */
+	bool zone_by_ref;        /* zone_key is spec.zoneRef */
+
+	/* build time */
+	bool reused;             /* the last build in full kept its zones
+	                          * as they were (a delta build leaves
+	                          * what it does not touch as it is) */
+	uint8_t built;           /* DZ_OBJ_B_*: what the last build did */
+	uint8_t reason;          /* enum dz_reason */
 };
+
+/* A record's spec.zoneRef, spec.zone: NULL when not set. */
+static inline const char *dz_object_zone_ref(const struct dz_object *o)
+{
+	return o->zone_by_ref ? o->zone_key : NULL;
+}
+
+static inline const char *dz_object_zone_name(const struct dz_object *o)
+{
+	return o->zone_by_ref ? NULL : o->zone_key;
+}
 
 /* dz_object.built: counted in its zones' fingerprints; its RRs added. */
 enum {

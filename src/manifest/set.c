@@ -38,6 +38,10 @@ struct dz_mset {
 	struct dz_mfile **files;   /* served versions, for dz_build */
 	size_t nfiles;
 	struct dz_mfile *retired;  /* versions served before, not now */
+	struct dz_mfile *dead;     /* rejected versions replaced: never
+				    * served, but the status table may
+				    * point at one (an update that ran
+				    * out of memory); freed with retired */
 	struct dz_build_ctx *ctx;  /* what the last build left (build.h) */
 	bool applied;              /* the last apply succeeded */
 };
@@ -56,13 +60,29 @@ const struct dz_mfile *dz_mset_retired(const struct dz_mset *s)
 	return s->retired;
 }
 
-void dz_mset_release_retired(struct dz_mset *s)
+/* A rejected version leaves: freed with the retired ones, not in their
+ * list (the build takes that list as what was served). */
+static void bury(struct dz_mset *s, struct dz_mfile *f)
 {
-	while (s->retired != NULL) {
-		struct dz_mfile *f = s->retired;
-		s->retired = f->retired_next;
+	if (f != NULL) {
+		f->retired_next = s->dead;
+		s->dead = f;
+	}
+}
+
+static void free_list(struct dz_mfile **head)
+{
+	while (*head != NULL) {
+		struct dz_mfile *f = *head;
+		*head = f->retired_next;
 		dz_mfile_free(f);
 	}
+}
+
+void dz_mset_release_retired(struct dz_mset *s)
+{
+	free_list(&s->retired);
+	free_list(&s->dead);
 }
 
 struct dz_mset *dz_mset_new(const char *root)
@@ -399,7 +419,9 @@ static int insert(struct dz_mset *s, size_t at, const char *rel)
 static void remove_at(struct dz_mset *s, size_t at)
 {
 	retire(s, s->v[at].served);
+	bury(s, s->v[at].rejected);
 	s->v[at].served = NULL;
+	s->v[at].rejected = NULL;
 	entry_clear(&s->v[at]);
 	memmove(&s->v[at], &s->v[at + 1], (s->n - at - 1) * sizeof(*s->v));
 	s->n--;
@@ -476,7 +498,7 @@ static int take(struct dz_mset *s, const char *rel, struct dz_mfile *f,
 	e = &s->v[at];
 	e->changed = true;
 	if (f->failed && e->served != NULL) {
-		dz_mfile_free(e->rejected);
+		bury(s, e->rejected);
 		e->rejected = f;
 		st->rejected++;
 		return 0;
@@ -648,7 +670,7 @@ static bool settle_trials(struct dz_mset *s, struct dz_mset_stats *st)
 			continue;
 		}
 		if (e->clean && !file_clean(e->served)) {
-			dz_mfile_free(e->rejected);
+			bury(s, e->rejected);
 			e->rejected = e->served;
 			e->served = e->prev;
 			st->loaded--;
@@ -656,7 +678,7 @@ static bool settle_trials(struct dz_mset *s, struct dz_mset_stats *st)
 			back = true;
 		} else {
 			retire(s, e->prev);
-			dz_mfile_free(e->rejected);
+			bury(s, e->rejected);
 			e->rejected = NULL;
 		}
 		e->prev = NULL;

@@ -656,8 +656,23 @@ out:
 }
 
 /* Read the whole file; refuse it before reading when it is too large. */
+/* n bytes for the file's text, keeping the first len of old (NULL). In
+ * the arena: a loader reads file after file into the same blocks, where
+ * a malloc'd buffer would be fresh pages each time (its freed chunk is
+ * split by the allocations made meanwhile). */
+static char *text_grow(struct dz_arena *a, char *old, size_t len, size_t n)
+{
+	char *nb = dz_arena_alloc_raw(a, n);
+
+	if (nb != NULL && len > 0) {
+		memcpy(nb, old, len);
+	}
+	return nb;
+}
+
 static int read_file(const char *path, const char *display, size_t max,
-		     char **bufp, size_t *lenp, struct dz_diags *diags)
+		     struct dz_arena *a, char **bufp, size_t *lenp,
+		     struct dz_diags *diags)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -693,7 +708,7 @@ static int read_file(const char *path, const char *display, size_t max,
 			if (cap > max) {
 				break; /* grew past the limit: the caller says so */
 			}
-			char *nb = realloc(buf, cap * 2);
+			char *nb = text_grow(a, buf, len, cap * 2);
 			if (nb == NULL) {
 				rc = DZ_ENOMEM;
 				goto out;
@@ -701,7 +716,7 @@ static int read_file(const char *path, const char *display, size_t max,
 			buf = nb;
 			cap *= 2;
 		}
-		if (buf == NULL && (buf = malloc(cap)) == NULL) {
+		if (buf == NULL && (buf = text_grow(a, NULL, 0, cap)) == NULL) {
 			rc = DZ_ENOMEM;
 			goto out;
 		}
@@ -722,9 +737,7 @@ static int read_file(const char *path, const char *display, size_t max,
 	}
 	*bufp = buf;
 	*lenp = len;
-	buf = NULL;
 out:
-	free(buf);
 	if (fd >= 0) {
 		close(fd);
 	}
@@ -750,12 +763,11 @@ int dz_yaml_parse_file(const char *path, const char *display,
 	if (display == NULL) {
 		display = path;
 	}
-	rc = read_file(path, display, limits->max_file_bytes, &buf, &len,
-		       diags);
+	rc = read_file(path, display, limits->max_file_bytes, arena, &buf,
+		       &len, diags);
 	if (rc == 0) {
 		rc = dz_yaml_parse_buffer(buf ? buf : "", len, display, limits,
 					  arena, docs, ndocs, diags);
 	}
-	free(buf);
 	return rc;
 }

@@ -67,7 +67,9 @@ void dz_yaml_limits_default(struct dz_yaml_limits *l);
 /*
  * Parse every document of a YAML file.
  * [in]  path: file to read; display: the name used in diagnostics.
- * [in]  arena: receives all nodes and strings.
+ * [in]  arena: receives all nodes and strings, and the file's text
+ *       (a scratch arena with chunks bigger than 4x the files holds
+ *       that in its kept blocks: no fresh pages file after file).
  * [out] docs, ndocs: array in the arena.
  * [out] diags: syntax errors and limit violations, with display:line:col
  *       ("yaml syntax error: did not find expected key", "file is 52428800

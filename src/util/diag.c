@@ -17,15 +17,17 @@ static void diags_push(struct dz_diags *d, enum dz_severity sev,
 		       const char *file, uint32_t line, uint32_t col,
 		       char *msg)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? (size_t)d->cap * 2 : 8;
+	/* The capacity is 8 and then the power of two at or above n: full
+	 * exactly when n is 0 or a power of two from 8 on (after removals
+	 * the array may be bigger than that; shrinking to 2n keeps it). */
+	if (d->n == 0 || (d->n >= 8 && (d->n & (d->n - 1)) == 0)) {
+		size_t cap = d->n ? (size_t)d->n * 2 : 8;
 		struct dz_diag *items = cap <= UINT32_MAX ?
 			realloc(d->items, cap * sizeof(*items)) : NULL;
 		if (items == NULL) {
 			goto out;
 		}
 		d->items = items;
-		d->cap = cap;
 	}
 	char *f = strdup(file ? file : "");
 	if (f == NULL) {

@@ -20,11 +20,14 @@ struct dz_diag {
 	char *msg;        /* owned by the list */
 };
 
-/* A growable list; zero-initialise (struct dz_diags d = {0}) to use. */
+/*
+ * A growable list; zero-initialise (struct dz_diags d = {0}) to use. Two
+ * of these sit in every manifest object, so the capacity is not stored:
+ * the array grows by doubling when n reaches 8, 16, 32, ... (diag.c).
+ */
 struct dz_diags {
 	struct dz_diag *items;
 	uint32_t n;
-	uint32_t cap;
 	uint32_t nerrors;
 };
 

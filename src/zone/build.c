@@ -66,9 +66,11 @@ struct saved {
 };
 
 /* A record parsed for one of its zones, kept from the checks pass to
- * the pass that adds it: every record is parsed once per build. */
+ * the pass that adds it: every record is parsed once per build. All of
+ * it is in a parse arena (bstate.parsed): rr.items and their data too,
+ * so rr.cap is 0 and the list is never cleared. */
 struct pzone {
-	uint8_t *owner;               /* malloc'd wire name */
+	uint8_t *owner;               /* wire name */
 	uint32_t ttl;
 	uint32_t ttl_line, ttl_col;   /* spec.ttl, else spec */
 	struct dz_rdata_list rr;
@@ -87,7 +89,7 @@ struct prec {
 struct target {
 	struct dz_object *obj;
 	struct bzone *zone;
-	uint8_t name[DZ_DNAME_MAX];
+	const uint8_t *name;    /* in bstate.tnames */
 };
 
 /* bstate.flags: what the passes over every object need to know without
@@ -116,8 +118,17 @@ struct bstate {
 	size_t *multi;          /* objs indexes of members of several zones */
 	size_t nmulti, capmulti;
 	struct dz_arena *scratch; /* unpacked specs, one object at a time */
+	/* The records' parse results (struct pzone and all it points to):
+	 * one mapped arena per preparse thread, the rest in parsed[0].
+	 * A record's results live until every record is added, then go
+	 * all at once: no malloc and free a record, and none of it left
+	 * in malloc's free lists (on a worker thread, in an arena that
+	 * malloc_trim never shrinks) when the build is done. */
+	struct dz_arena *parsed[DZ_PAR_MAX + 1];
+	atomic_size_t nparsed;
 	struct dz_arena *zspecs;  /* unpacked DNSZone specs, for the build */
 	struct dz_arena *zlists;  /* records' zone lists, for the build */
+	struct dz_arena *tnames;  /* names of struct target, for the build */
 	/* The last zoneRef looked up: a file's records mostly name one
 	 * zone, with the same (per-file) copies of namespace and ref. */
 	const char *last_ns, *last_ref;
@@ -167,7 +178,7 @@ struct dz_build_ctx {
 	bool incremental;         /* the last build was a delta */
 	struct dz_object **touched; /* its DNSZones with a new status */
 	size_t ntouched, captouched;
-	struct tref *tix;         /* who names which target (tix_*) */
+	struct tname *tix;        /* who names which target (tix_*) */
 	size_t tmask, ntix;
 };
 
@@ -887,7 +898,8 @@ static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 			struct bzone ***out, size_t *n)
 {
-	const char *ref = o->zone_ref, *zone = o->zone_name;
+	const char *ref = dz_object_zone_ref(o);
+	const char *zone = dz_object_zone_name(o);
 
 	/* Both set is a load-time error: such an object never gets here. */
 	*out = NULL;
@@ -1014,17 +1026,22 @@ static int parse_record(struct dz_object *o, const struct dz_ynode *spec,
 }
 
 /* Append (o, name) to a list of targets. 0 or DZ_ENOMEM. */
-static int push_name(struct target **v, size_t *n, size_t *cap,
-		     struct dz_object *o, const uint8_t *name)
+static int push_name(struct bstate *st, struct target **v, size_t *n,
+		     size_t *cap, struct dz_object *o, const uint8_t *name)
 {
-	struct target *t = vec_push(v, n, cap, sizeof(*t));
+	struct target *t;
+	const uint8_t *copy;
 
-	if (t == NULL) {
+	if (st->tnames == NULL && (st->tnames = dz_arena_new(0)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	copy = dz_arena_memdup(st->tnames, name, dz_dname_len(name));
+	if (copy == NULL || (t = vec_push(v, n, cap, sizeof(*t))) == NULL) {
 		return DZ_ENOMEM;
 	}
 	t->obj = o;
 	t->zone = NULL;
-	memcpy(t->name, name, dz_dname_len(name));
+	t->name = copy;
 	return 0;
 }
 
@@ -1055,7 +1072,7 @@ static int add_target(struct bstate *st, struct dz_object *o,
 	if (name == NULL) {
 		return 0;
 	}
-	if (push_name(&st->targets, &st->ntargets, &st->captargets, o,
+	if (push_name(st, &st->targets, &st->ntargets, &st->captargets, o,
 		      name) != 0) {
 		return DZ_ENOMEM;
 	}
@@ -1122,51 +1139,104 @@ static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
 		   o->ops->type_name, list);
 }
 
+/* The parse results stay in their arena until parsed_free. */
 static void prec_clear_parse(struct prec *p)
 {
-	for (size_t i = 0; p->pz != NULL && i < (p->nz ? p->nz : 1); i++) {
-		free(p->pz[i].owner);
-		dz_rdata_list_clear(&p->pz[i].rr);
-	}
-	free(p->pz);
 	p->pz = NULL;
+}
+
+/* Every record's parse results gone at once. */
+static void parsed_free(struct bstate *st)
+{
+	size_t n = atomic_load(&st->nparsed);
+
+	for (size_t i = 0; st->prec != NULL && i < st->nobjs; i++) {
+		st->prec[i].pz = NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		dz_arena_free(st->parsed[i]);
+		st->parsed[i] = NULL;
+	}
+	atomic_store(&st->nparsed, 0);
+}
+
+/* The arena for parse results made outside preparse (parsed[0]). */
+static struct dz_arena *parsed_main(struct bstate *st)
+{
+	if (atomic_load(&st->nparsed) == 0) {
+		if ((st->parsed[0] = dz_arena_new(0)) == NULL) {
+			return NULL;
+		}
+		atomic_store(&st->nparsed, 1);
+	}
+	return st->parsed[0];
+}
+
+/* owner and the RRs of rr into z, one block of a: items, then the
+ * owner and every rdata. 0 or DZ_ENOMEM. */
+static int pzone_keep(struct dz_arena *a, struct pzone *z,
+		      const struct owner_arg *oa,
+		      const struct dz_rdata_list *rr)
+{
+	size_t olen = dz_dname_len(oa->owner), size = olen;
+	uint8_t *at;
+
+	for (size_t i = 0; i < rr->n; i++) {
+		size += sizeof(*rr->items) + rr->items[i].len;
+	}
+	if ((at = dz_arena_alloc_raw(a, size)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	z->rr = (struct dz_rdata_list){ .items = (void *)at, .n = rr->n };
+	at += rr->n * sizeof(*rr->items);
+	z->owner = memcpy(at, oa->owner, olen);
+	at += olen;
+	for (size_t i = 0; i < rr->n; i++) {
+		uint16_t len = rr->items[i].len;
+		z->rr.items[i] = (struct dz_rdata){ len, at };
+		memcpy(at, rr->items[i].data, len);
+		at += len;
+	}
+	z->ttl = oa->ttl;
+	z->ttl_line = oa->ttl_line;
+	z->ttl_col = oa->ttl_col;
+	return 0;
 }
 
 /*
  * Parse o for each of its zones (for none: once, for its diagnostics)
- * into p->pz. 0, DZ_EMANIFEST (o failed) or DZ_ENOMEM.
+ * into p->pz, allocated from keep. 0, DZ_EMANIFEST (o failed) or
+ * DZ_ENOMEM.
  */
-static int parse_all(struct dz_arena *scratch, struct dz_object *o,
-		     struct prec *p)
+static int parse_all(struct dz_arena *scratch, struct dz_arena *keep,
+		     struct dz_object *o, struct prec *p)
 {
 	size_t n = p->nz ? p->nz : 1;
 	struct owner_arg oa;
 	const struct dz_ynode *spec;
 	bool nomem = false;
-	int rc, bad = 0;
+	int rc = 0, bad = 0;
 
 	dz_arena_reset(scratch);
 	spec = dz_object_spec(o, scratch, &nomem);
-	p->pz = calloc(n, sizeof(*p->pz));
+	p->pz = keep != NULL ? dz_arena_alloc(keep, n * sizeof(*p->pz)) : NULL;
 	if (p->pz == NULL || nomem) {
+		p->pz = NULL;
 		return DZ_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct pzone *z = &p->pz[i];
+	for (size_t i = 0; i < n && rc != DZ_ENOMEM; i++) {
+		struct dz_rdata_list rr = { 0 };
 		rc = parse_record(o, spec, p->nz ? p->zs[i] : NULL, &oa,
-				  &z->rr, true);
-		if (rc == DZ_ENOMEM) {
-			return rc;
+				  &rr, true);
+		if (rc != DZ_ENOMEM) {
+			bad |= rc;
+			rc = pzone_keep(keep, &p->pz[i], &oa, &rr);
 		}
-		bad |= rc;
-		z->owner = malloc(dz_dname_len(oa.owner));
-		if (z->owner == NULL) {
-			return DZ_ENOMEM;
-		}
-		memcpy(z->owner, oa.owner, dz_dname_len(oa.owner));
-		z->ttl = oa.ttl;
-		z->ttl_line = oa.ttl_line;
-		z->ttl_col = oa.ttl_col;
+		dz_rdata_list_clear(&rr);
+	}
+	if (rc == DZ_ENOMEM) {
+		p->pz = NULL;
+		return rc;
 	}
 	return (bad || o->bdiags.nerrors > 0) ? DZ_EMANIFEST : 0;
 }
@@ -1192,7 +1262,8 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 		}
 		p->zones_known = true;
 	}
-	if (p->pz == NULL && (rc = parse_all(st->scratch, o, p)) != 0) {
+	if (p->pz == NULL &&
+	    (rc = parse_all(st->scratch, parsed_main(st), o, p)) != 0) {
 		if (rc == DZ_EMANIFEST) {
 			set_failed(o);
 			prec_clear_parse(p);
@@ -1263,13 +1334,13 @@ static int edit_gone(struct bstate *st, struct bzone *z,
 			z->hash -= rr_hash(oa.owner, o->ops->rrtype, oa.ttl,
 					   rr.items[j].data, rr.items[j].len);
 			if (rc == 0 && t != NULL) {
-				rc = push_name(&st->gtargets, &st->ngt,
+				rc = push_name(st, &st->gtargets, &st->ngt,
 					       &st->capgt, o, t);
 			}
 		}
 		if (rc == 0 && is_addr(o->ops->rrtype) && rr.n > 0) {
-			rc = push_name(&st->aown, &st->naown, &st->capaown, o,
-				       oa.owner);
+			rc = push_name(st, &st->aown, &st->naown,
+				       &st->capaown, o, oa.owner);
 		}
 		dz_rdata_list_clear(&rr);
 		if (rc != 0) {
@@ -1287,7 +1358,7 @@ static int edit_fresh(struct bstate *st, struct bzone *z,
 	struct dz_object *o = st->objs[idx];
 	struct prec *p = &st->prec[idx];
 	const struct pzone *pz;
-	int rc = parse_all(st->scratch, o, p);
+	int rc = parse_all(st->scratch, parsed_main(st), o, p);
 
 	if (rc == DZ_EMANIFEST) {
 		set_failed(o);
@@ -1309,7 +1380,7 @@ static int edit_fresh(struct bstate *st, struct bzone *z,
 		}
 	}
 	if (rc == 0 && is_addr(o->ops->rrtype) && pz->rr.n > 0) {
-		rc = push_name(&st->aown, &st->naown, &st->capaown, o,
+		rc = push_name(st, &st->aown, &st->naown, &st->capaown, o,
 			       pz->owner);
 	}
 	if (rc == 0) {
@@ -1551,13 +1622,19 @@ static void preparse_run(void *arg)
 {
 	struct preparse *pp = arg;
 	struct dz_arena *scratch = dz_arena_new(0);
+	struct dz_arena *keep = dz_arena_new_mapped(0);
 
-	while (scratch != NULL && !atomic_load(&pp->nomem)) {
+	if (keep != NULL) {
+		/* parsed[0] is taken (parsed_main, run before) */
+		pp->st->parsed[atomic_fetch_add(&pp->st->nparsed, 1)] = keep;
+	}
+	while (scratch != NULL && keep != NULL &&
+	       !atomic_load(&pp->nomem)) {
 		size_t k = atomic_fetch_add(&pp->next, PREPARSE_CHUNK);
 		for (size_t j = k; j < k + PREPARSE_CHUNK && j < pp->n; j++) {
 			size_t i = pp->idx[j];
 			struct prec *p = &pp->st->prec[i];
-			int rc = parse_all(scratch, pp->st->objs[i], p);
+			int rc = parse_all(scratch, keep, pp->st->objs[i], p);
 			if (rc == DZ_EMANIFEST) {
 				set_failed(pp->st->objs[i]);
 				prec_clear_parse(p);
@@ -1569,7 +1646,7 @@ static void preparse_run(void *arg)
 			break;
 		}
 	}
-	if (scratch == NULL) {
+	if (scratch == NULL || keep == NULL) {
 		atomic_store(&pp->nomem, true);
 	}
 	dz_arena_free(scratch);
@@ -1581,7 +1658,8 @@ static int preparse(struct bstate *st)
 	int rc = 0;
 
 	pp.idx = malloc((st->nobjs + 1) * sizeof(*pp.idx));
-	if (pp.idx == NULL) {
+	if (pp.idx == NULL || parsed_main(st) == NULL) {
+		free(pp.idx);
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
@@ -1592,8 +1670,10 @@ static int preparse(struct bstate *st)
 	}
 	atomic_init(&pp.next, 0);
 	atomic_init(&pp.nomem, false);
-	dz_par_run(dz_par_threads(0, pp.n, 4 * PREPARSE_CHUNK), preparse_run,
-		   &pp);
+	if (pp.n > 0) {
+		dz_par_run(dz_par_threads(0, pp.n, 4 * PREPARSE_CHUNK),
+			   preparse_run, &pp);
+	}
 	if (atomic_load(&pp.nomem)) {
 		rc = DZ_ENOMEM;
 	}
@@ -1823,11 +1903,24 @@ static void check_targets(struct bstate *st, const struct dz_snapshot *snap)
  * again at the objects naming a name whose A/AAAA changed.
  */
 
-struct tref {
-	uint64_t h;          /* of the lower-case name */
-	struct dz_object *o; /* NULL: empty slot */
-	uint8_t *name;       /* as in the record (malloc'd) */
+/*
+ * One target name (as spelled in the records) and the objects naming it.
+ * Records point at few names (an MX farm, a few name servers), so the
+ * table is keyed by name and each name lists its users: keyed by (name,
+ * object), a million MX records at 16 mail hosts would make 16 probe
+ * clusters of 60k entries each.
+ */
+struct tuse {
+	struct dz_object *o;
 	bool warned;         /* o has the warning for it */
+};
+
+struct tname {
+	uint64_t h;          /* of the lower-case name */
+	uint8_t *name;       /* malloc'd; NULL: empty slot */
+	struct tuse *uses;   /* one per record naming it (an object naming
+	                      * it twice is there twice) */
+	uint32_t n, cap;
 };
 
 static uint64_t tname_hash(const uint8_t *name)
@@ -1847,85 +1940,127 @@ static bool probe_stays(size_t i, size_t j, size_t h)
 	return i < j ? (h > i && h <= j) : (h > i || h <= j);
 }
 
-/* Put e (its name now c's) in c's table. 0 or DZ_ENOMEM. */
-static int tix_put(struct dz_build_ctx *c, struct tref e)
+/* The slot of name (exact spelling) in c's table: its entry, or the
+ * empty slot where it would go. */
+static size_t tix_slot(const struct dz_build_ctx *c, const uint8_t *name,
+		       uint64_t h)
 {
-	if (2 * (c->ntix + 1) > c->tmask + 1) {
-		size_t cap = c->tmask ? 2 * (c->tmask + 1) : 64;
-		struct tref *t = calloc(cap, sizeof(*t));
-		if (t == NULL) {
-			free(e.name);
-			return DZ_ENOMEM;
-		}
-		for (size_t i = 0; c->tix != NULL && i <= c->tmask; i++) {
-			if (c->tix[i].o != NULL) {
-				size_t j = c->tix[i].h & (cap - 1);
-				while (t[j].o != NULL) {
-					j = (j + 1) & (cap - 1);
-				}
-				t[j] = c->tix[i];
-			}
-		}
-		free(c->tix);
-		c->tix = t;
-		c->tmask = cap - 1;
-	}
-	size_t j = e.h & c->tmask;
-	while (c->tix[j].o != NULL) {
+	size_t len = dz_dname_len(name), j = h & c->tmask;
+
+	while (c->tix[j].name != NULL &&
+	       (c->tix[j].h != h || dz_dname_len(c->tix[j].name) != len ||
+		memcmp(c->tix[j].name, name, len) != 0)) {
 		j = (j + 1) & c->tmask;
 	}
-	c->tix[j] = e;
-	c->ntix++;
+	return j;
+}
+
+/* Room in c's table for one more name. 0 or DZ_ENOMEM. */
+static int tix_grow(struct dz_build_ctx *c)
+{
+	if (c->tix != NULL && 2 * (c->ntix + 1) <= c->tmask + 1) {
+		return 0;
+	}
+	size_t cap = c->tmask ? 2 * (c->tmask + 1) : 64;
+	struct tname *t = calloc(cap, sizeof(*t));
+	if (t == NULL) {
+		return DZ_ENOMEM;
+	}
+	for (size_t i = 0; c->tix != NULL && i <= c->tmask; i++) {
+		if (c->tix[i].name != NULL) {
+			size_t j = c->tix[i].h & (cap - 1);
+			while (t[j].name != NULL) {
+				j = (j + 1) & (cap - 1);
+			}
+			t[j] = c->tix[i];
+		}
+	}
+	free(c->tix);
+	c->tix = t;
+	c->tmask = cap - 1;
+	return 0;
+}
+
+/* o names name (h its tname_hash) in c. 0 or DZ_ENOMEM. */
+static int tix_put(struct dz_build_ctx *c, const uint8_t *name, uint64_t h,
+		   struct dz_object *o, bool warned)
+{
+	if (tix_grow(c) != 0) {
+		return DZ_ENOMEM;
+	}
+	struct tname *e = &c->tix[tix_slot(c, name, h)];
+	if (e->name == NULL) {
+		size_t len = dz_dname_len(name);
+		if ((e->name = malloc(len)) == NULL) {
+			return DZ_ENOMEM;
+		}
+		memcpy(e->name, name, len);
+		e->h = h;
+		c->ntix++;
+	}
+	if (e->n == e->cap) {
+		uint32_t cap = e->cap ? 2 * e->cap : 2;
+		struct tuse *u = realloc(e->uses, cap * sizeof(*u));
+		if (u == NULL) {
+			return DZ_ENOMEM;
+		}
+		e->uses = u;
+		e->cap = cap;
+	}
+	e->uses[e->n++] = (struct tuse){ o, warned };
 	return 0;
 }
 
 static int tix_add(struct dz_build_ctx *c, struct dz_object *o,
 		   const uint8_t *name, bool warned)
 {
-	size_t len = dz_dname_len(name);
-	struct tref e = { tname_hash(name), o, malloc(len), warned };
-
-	if (e.name == NULL) {
-		return DZ_ENOMEM;
-	}
-	memcpy(e.name, name, len);
-	return tix_put(c, e);
+	return tix_put(c, name, tname_hash(name), o, warned);
 }
 
+static void tname_free(struct tname *e)
+{
+	free(e->name);
+	free(e->uses);
+	*e = (struct tname){ 0 };
+}
+
+/* o no longer names name (once). */
 static void tix_del(struct dz_build_ctx *c, struct dz_object *o,
 		    const uint8_t *name)
 {
-	uint64_t h = tname_hash(name);
-	size_t i = h & c->tmask;
-
-	for (; c->tix != NULL && c->tix[i].o != NULL; i = (i + 1) & c->tmask) {
-		if (c->tix[i].o == o && c->tix[i].h == h &&
-		    dz_dname_equal(c->tix[i].name, name)) {
-			break;
-		}
-	}
-	if (c->tix == NULL || c->tix[i].o == NULL) {
+	if (c->tix == NULL) {
 		return;
 	}
-	free(c->tix[i].name);
-	c->tix[i].o = NULL;
+	size_t i = tix_slot(c, name, tname_hash(name));
+	struct tname *e = &c->tix[i];
+	uint32_t k = 0;
+
+	while (k < e->n && e->uses[k].o != o) {
+		k++;
+	}
+	if (k == e->n) {
+		return;
+	}
+	e->uses[k] = e->uses[--e->n];
+	if (e->n > 0) {
+		return;
+	}
+	tname_free(e);
 	c->ntix--;
-	for (size_t j = (i + 1) & c->tmask; c->tix[j].o != NULL;
+	for (size_t j = (i + 1) & c->tmask; c->tix[j].name != NULL;
 	     j = (j + 1) & c->tmask) {
 		if (!probe_stays(i, j, c->tix[j].h & c->tmask)) {
 			c->tix[i] = c->tix[j];
-			c->tix[j].o = NULL;
+			c->tix[j] = (struct tname){ 0 };
 			i = j;
 		}
 	}
 }
 
-static void tix_free(struct tref *t, size_t mask)
+static void tix_free(struct tname *t, size_t mask)
 {
 	for (size_t i = 0; t != NULL && i <= mask; i++) {
-		if (t[i].o != NULL) {
-			free(t[i].name);
-		}
+		tname_free(&t[i]);
 	}
 	free(t);
 }
@@ -1950,22 +2085,22 @@ static long target_warning(const struct dz_object *o, const uint8_t *target)
 	return -1;
 }
 
-/* o's warning for e's target made true in snap again. */
-static void retarget(struct bstate *st, const struct dz_snapshot *snap,
-		     struct tref *e)
+/* u's warning for target name made true in snap again (ok: whether
+ * name has an A or AAAA there). */
+static void retarget(struct bstate *st, const uint8_t *name, bool ok,
+		     struct tuse *u)
 {
-	bool ok = target_ok(snap, e->name);
-	struct dz_object *o = e->o;
+	struct dz_object *o = u->o;
 
-	if (ok != e->warned) {
+	if (ok != u->warned) {
 		return; /* as it was */
 	}
 	if (ok) {
-		long i = target_warning(o, e->name);
+		long i = target_warning(o, name);
 		if (i >= 0) {
 			dz_diags_remove(&o->bdiags, (size_t)i);
 		}
-		e->warned = false;
+		u->warned = false;
 		return;
 	}
 	uint8_t origin[DZ_DNAME_MAX];
@@ -1975,8 +2110,19 @@ static void retarget(struct bstate *st, const struct dz_snapshot *snap,
 			       NULL, NULL) != 0) {
 		return;
 	}
-	warn_target(st, o, origin, e->name);
-	e->warned = true;
+	warn_target(st, o, origin, name);
+	u->warned = true;
+}
+
+/* Every user of e's name retargeted. */
+static void retarget_all(struct bstate *st, const struct dz_snapshot *snap,
+			 struct tname *e)
+{
+	bool ok = target_ok(snap, e->name);
+
+	for (uint32_t k = 0; k < e->n; k++) {
+		retarget(st, e->name, ok, &e->uses[k]);
+	}
 }
 
 /* Every entry naming name, retargeted. */
@@ -1985,10 +2131,12 @@ static void retarget_name(struct bstate *st, struct dz_build_ctx *c,
 {
 	uint64_t h = tname_hash(name);
 
-	for (size_t i = h & c->tmask; c->tix != NULL && c->tix[i].o != NULL;
+	/* every spelling of name */
+	for (size_t i = h & c->tmask;
+	     c->tix != NULL && c->tix[i].name != NULL;
 	     i = (i + 1) & c->tmask) {
 		if (c->tix[i].h == h && dz_dname_equal(c->tix[i].name, name)) {
-			retarget(st, snap, &c->tix[i]);
+			retarget_all(st, snap, &c->tix[i]);
 		}
 	}
 }
@@ -2113,11 +2261,7 @@ static void state_free(struct bstate *st, bool keep_undo)
 	if (st->delta) {
 		free(st->objs);
 	}
-	for (size_t i = 0; st->prec != NULL && i < st->nobjs; i++) {
-		if (st->flags == NULL || !settled(st, i)) {
-			prec_clear_parse(&st->prec[i]);
-		}
-	}
+	parsed_free(st);
 	free(st->ids);
 	free(st->flags);
 	free(st->prec);
@@ -2126,6 +2270,7 @@ static void state_free(struct bstate *st, bool keep_undo)
 	dz_arena_free(st->scratch);
 	dz_arena_free(st->zspecs);
 	dz_arena_free(st->zlists);
+	dz_arena_free(st->tnames);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -2217,6 +2362,8 @@ static int build_all(struct bstate *st, struct dz_mfile *const *files,
 			return rc;
 		}
 	}
+	/* every record is added: the zones are made without them */
+	parsed_free(st);
 	if ((rc = finish_zones(st, snap)) != 0) {
 		return rc;
 	}
@@ -2250,20 +2397,13 @@ static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
 		for (size_t k = 0; rc == 0 && k < rr.n; k++) {
 			const uint8_t *t = rr_target(o, rr.items[k].data,
 						     rr.items[k].len);
-			size_t len = t != NULL ? dz_dname_len(t) : 0;
-			struct tref e = { 0, o, NULL, false };
+			struct tuse u = { o, false };
 			if (t == NULL) {
 				continue;
 			}
-			if ((e.name = malloc(len)) == NULL) {
-				rc = DZ_ENOMEM;
-				break;
-			}
-			memcpy(e.name, t, len);
-			e.h = tname_hash(t);
-			e.warned = target_warning(o, t) >= 0;
-			retarget(st, snap, &e);
-			rc = tix_put(c, e);
+			u.warned = target_warning(o, t) >= 0;
+			retarget(st, t, target_ok(snap, t), &u);
+			rc = tix_add(c, o, t, u.warned);
 		}
 		dz_rdata_list_clear(&rr);
 	}
@@ -2278,29 +2418,29 @@ static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
  * theirs. 0 or DZ_ENOMEM.
  */
 static int tix_rebuild(struct bstate *st, struct dz_build_ctx *c,
-		       struct tref *old, size_t oldmask,
+		       struct tname *old, size_t oldmask,
 		       const struct dz_snapshot *snap)
 {
 	int rc = 0;
 
-	for (size_t i = 0; old != NULL && i <= oldmask; i++) {
-		struct tref e = old[i];
-		if (e.o == NULL) {
-			continue;
+	for (size_t i = 0; rc == 0 && old != NULL && i <= oldmask; i++) {
+		struct tname *e = &old[i];
+		bool ok = e->name != NULL && target_ok(snap, e->name);
+		for (uint32_t k = 0; rc == 0 && k < e->n; k++) {
+			struct tuse *u = &e->uses[k];
+			if (u->o->file->stamp != c->stamp || !u->o->reused) {
+				continue; /* gone, or built again */
+			}
+			retarget(st, e->name, ok, u);
+			rc = tix_put(c, e->name, e->h, u->o, u->warned);
 		}
-		if (rc != 0 || e.o->file->stamp != c->stamp || !e.o->reused) {
-			free(e.name); /* gone, or built again */
-			continue;
-		}
-		retarget(st, snap, &e);
-		rc = tix_put(c, e);
 	}
 	for (size_t i = 0; old == NULL && rc == 0 && i < st->nobjs; i++) {
 		if ((st->flags[i] & OF_KEPT) && !(st->flags[i] & OF_ZONE)) {
 			rc = tix_parse_kept(st, c, i, snap);
 		}
 	}
-	free(old);
+	tix_free(old, oldmask);
 	for (size_t i = 0; rc == 0 && i < st->ntargets; i++) {
 		const struct target *t = &st->targets[i];
 		rc = tix_add(c, t->obj, t->name, !target_ok(snap, t->name));
@@ -2737,7 +2877,7 @@ struct dz_snapshot *dz_build(struct dz_mfile *const *files, size_t n,
 	}
 	if (rc == 0) {
 		/* c goes, but for its target table (tix_rebuild) */
-		struct tref *old = c != NULL ? c->tix : NULL;
+		struct tname *old = c != NULL ? c->tix : NULL;
 		size_t omask = c != NULL ? c->tmask : 0;
 		if (c != NULL) {
 			c->tix = NULL;

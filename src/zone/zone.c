@@ -201,7 +201,7 @@ static struct b_owner *owner_get(struct dz_zone_builder *b,
 	}
 	o = &b->owners[b->nowners];
 	memset(o, 0, sizeof(*o));
-	o->name = dz_arena_memdup(b->arena, lname, len);
+	o->name = dz_arena_bytes(b->arena, lname, len);
 	if (o->name == NULL) {
 		return NULL;
 	}
@@ -622,6 +622,61 @@ static int skey_cmp(const void *a, const void *b)
 	return x->len < y->len ? -1 : (x->len > y->len);
 }
 
+/* The sorted runs k[lo..mid) and k[mid..hi) merged into out[lo..hi). */
+static void skey_merge(const struct skey *k, size_t lo, size_t mid,
+		       size_t hi, struct skey *out)
+{
+	size_t i = lo, j = mid, o = lo;
+
+	while (i < mid && j < hi) {
+		out[o++] = skey_cmp(&k[j], &k[i]) < 0 ? k[j++] : k[i++];
+	}
+	while (i < mid) {
+		out[o++] = k[i++];
+	}
+	while (j < hi) {
+		out[o++] = k[j++];
+	}
+}
+
+#define SKEY_RUN 16
+
+/*
+ * Sort k[0..n), with tmp[0..n) to merge into: glibc's qsort would
+ * malloc as much itself, on the worker thread that runs it, whose
+ * malloc arena keeps it resident once freed. Runs of SKEY_RUN by
+ * insertion, then merged in pairs.
+ */
+static void skey_sort(struct skey *k, struct skey *tmp, size_t n)
+{
+	struct skey *from = k, *to = tmp, *swap;
+
+	for (size_t lo = 0; lo < n; lo += SKEY_RUN) {
+		size_t hi = lo + SKEY_RUN < n ? lo + SKEY_RUN : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			struct skey x = k[i];
+			size_t j = i;
+			for (; j > lo && skey_cmp(&x, &k[j - 1]) < 0; j--) {
+				k[j] = k[j - 1];
+			}
+			k[j] = x;
+		}
+	}
+	for (size_t w = SKEY_RUN; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+			skey_merge(from, lo, mid, hi, to);
+		}
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	if (from != k) {
+		memcpy(k, from, n * sizeof(*k));
+	}
+}
+
 /* n's key into out (room for its name's length); its length, or 0 when
  * a label holds a 0 octet. */
 static size_t skey_make(const struct dz_node *n, size_t origin_len,
@@ -646,33 +701,26 @@ static size_t skey_make(const struct dz_node *n, size_t origin_len,
 }
 
 /*
- * The keys of s[from..to) into k[from..to), their octets in *buf
- * (malloc'd, the caller frees it). 0, 1 when a label holds a 0 octet,
- * or DZ_ENOMEM.
+ * The keys of s[from..to) into k[from..to), their octets in buf (room
+ * for the names of s[from..to)). 0, or 1 when a label holds a 0 octet.
  */
 static int keys_make(const struct dz_zone *z, const struct dz_node **s,
-		     struct skey *k, size_t from, size_t to, uint8_t **buf)
+		     struct skey *k, size_t from, size_t to, uint8_t *buf)
 {
-	size_t total = 0, at = 0;
+	size_t at = 0;
 
 	for (size_t i = from; i < to; i++) {
-		total += s[i]->name_len;
-	}
-	if ((*buf = malloc(total + 8)) == NULL) {
-		return DZ_ENOMEM;
-	}
-	for (size_t i = from; i < to; i++) {
-		size_t len = skey_make(s[i], z->origin_len, *buf + at);
+		size_t len = skey_make(s[i], z->origin_len, buf + at);
 		uint8_t pad[8] = { 0 };
 		if (len == 0 && s[i]->name_len != z->origin_len) {
 			return 1;
 		}
-		memcpy(pad, *buf + at, len < 8 ? len : 8);
+		memcpy(pad, buf + at, len < 8 ? len : 8);
 		k[i].pre = (uint64_t)pad[0] << 56 | (uint64_t)pad[1] << 48 |
 			   (uint64_t)pad[2] << 40 | (uint64_t)pad[3] << 32 |
 			   (uint64_t)pad[4] << 24 | (uint64_t)pad[5] << 16 |
 			   (uint64_t)pad[6] << 8 | pad[7];
-		k[i].key = *buf + at;
+		k[i].key = buf + at;
 		k[i].len = (uint32_t)len;
 		k[i].node = s[i];
 		at += len;
@@ -687,8 +735,10 @@ struct sort_par {
 	const struct dz_zone *z;
 	const struct dz_node **s;
 	struct skey *k;
+	struct skey *tmp;       /* as many, for the merges */
 	size_t cut[3];          /* half h is k[cut[h]..cut[h + 1]) */
-	uint8_t *buf[2];
+	uint8_t *buf;           /* the keys' octets, half h from off[h] */
+	size_t off[2];
 	int rc[2];
 	atomic_uint next;
 };
@@ -700,9 +750,10 @@ static void sort_run(void *arg)
 
 	while ((h = atomic_fetch_add(&p->next, 1)) < 2) {
 		size_t from = p->cut[h], to = p->cut[h + 1];
-		p->rc[h] = keys_make(p->z, p->s, p->k, from, to, &p->buf[h]);
+		p->rc[h] = keys_make(p->z, p->s, p->k, from, to,
+				     p->buf + p->off[h]);
 		if (p->rc[h] == 0) {
-			qsort(p->k + from, to - from, sizeof(*p->k), skey_cmp);
+			skey_sort(p->k + from, p->tmp + from, to - from);
 		}
 	}
 }
@@ -736,14 +787,28 @@ static int sort_canonical(const struct dz_zone *z, const struct dz_node **s,
 			      .cut = { 0, z->nnodes, z->nnodes } };
 	unsigned threads = par ? dz_par_threads(0, z->nnodes,
 						SORT_HALF_MIN) : 1;
+	size_t total = 0;
 	int rc = 0;
 
 	if (threads >= 2) {
 		p.cut[1] = z->nnodes / 2;
 		threads = 2;
 	}
-	p.k = malloc((z->nnodes + 1) * sizeof(*p.k));
-	if (p.k == NULL) {
+	for (size_t i = 0; i < z->nnodes; i++) {
+		if (i == p.cut[1]) {
+			p.off[1] = total;
+		}
+		total += s[i]->name_len;
+	}
+	/* Both halves' temporaries from this thread: what a worker frees
+	 * stays resident in its malloc arena (malloc_trim never shrinks
+	 * that). */
+	p.k = malloc(2 * (z->nnodes + 1) * sizeof(*p.k));
+	p.tmp = p.k != NULL ? p.k + z->nnodes + 1 : NULL;
+	p.buf = malloc(total + 8);
+	if (p.k == NULL || p.buf == NULL) {
+		free(p.k);
+		free(p.buf);
 		return DZ_ENOMEM;
 	}
 	atomic_init(&p.next, 0);
@@ -757,8 +822,7 @@ static int sort_canonical(const struct dz_zone *z, const struct dz_node **s,
 		sort_merge(&p, s);
 	}
 	free(p.k);
-	free(p.buf[0]);
-	free(p.buf[1]);
+	free(p.buf);
 	return rc;
 }
 

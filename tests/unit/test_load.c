@@ -530,8 +530,8 @@ static void test_spec_packed(void **state)
 						  "t.yaml");
 	assert_non_null(f);
 	assert_int_equal(f->nobjects, 1);
-	assert_string_equal(f->objects[0].zone_ref, "z");
-	assert_null(f->objects[0].zone_name);
+	assert_string_equal(dz_object_zone_ref(&f->objects[0]), "z");
+	assert_null(dz_object_zone_name(&f->objects[0]));
 	const struct dz_ynode *spec = dz_object_spec(&f->objects[0], b, NULL);
 	same_tree(dz_ynode_get(docs[0].root, "spec"), spec);
 	assert_string_equal(dz_ynode_str(dz_ynode_get(spec, "zoneRef")), "z");

@@ -343,6 +343,28 @@ static void test_zone_canonical_order(void **state)
 	}
 }
 
+/* A zone big enough to be sorted in two halves, each in many runs,
+ * names added in no order: canonical order all the same. */
+static void test_zone_canonical_order_big(void **state)
+{
+	struct dz_zone_builder *b = new_builder();
+	struct order o = { .have = false };
+	const size_t n = 70001;
+	char rr[128];
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = (i * 40503) % n; /* a permutation: n is prime */
+		snprintf(rr, sizeof(rr), "h%zu.s%zu.example.com. 300 IN A "
+			 "192.0.2.1", k, k % 7);
+		assert_int_equal(add_rr(b, rr, NULL), 0);
+	}
+	struct dz_zone *z = finish(b);
+	assert_int_equal(dz_zone_walk(z, order_cb, &o), 0);
+	assert_int_equal(o.n, n + 1); /* the apex too (s0..s6 hold no RR) */
+	dz_zone_unref(z);
+}
+
 static void test_zone_no_soa(void **state)
 {
 	(void)state;
@@ -504,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_zone_canonical_order),
 		cmocka_unit_test(test_zone_no_soa),
 		cmocka_unit_test(test_zone_neg_ttl_min),
+		cmocka_unit_test(test_zone_canonical_order_big),
 		cmocka_unit_test(test_zone_sort_and_groups),
 		cmocka_unit_test(test_zone_many_nodes),
 		cmocka_unit_test(test_zone_cut_and_wildcard_flags),

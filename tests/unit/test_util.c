@@ -200,6 +200,35 @@ static void test_arena_mapped(void **state)
 	dz_arena_free(a);
 }
 
+/* Strings and bytes are packed one after the other; aligned allocations
+ * still start at 16; the bytes handed out count the padding. */
+static void test_arena_packed(void **state)
+{
+	struct dz_arena *a = dz_arena_new(0);
+	static const uint8_t name[] = { 3, 'f', 'o', 'o', 0 };
+
+	(void)state;
+	assert_non_null(a);
+	char *s1 = dz_arena_strdup(a, "host-1");
+	char *s2 = dz_arena_strdup(a, "mx");
+	uint8_t *b = dz_arena_bytes(a, name, sizeof(name));
+	assert_non_null(s1);
+	assert_non_null(s2);
+	assert_non_null(b);
+	assert_ptr_equal(s2, s1 + 7);
+	assert_ptr_equal(b, (uint8_t *)s2 + 3);
+	assert_string_equal(s1, "host-1");
+	assert_string_equal(s2, "mx");
+	assert_memory_equal(b, name, sizeof(name));
+	assert_int_equal(dz_arena_used(a), 7 + 3 + 5);
+	uint8_t *p = dz_arena_alloc(a, 3);
+	assert_non_null(p);
+	assert_int_equal((uintptr_t)p % 16, 0);
+	assert_int_equal(dz_arena_used(a), 32);
+	assert_ptr_equal(dz_arena_strdup(a, "x"), (char *)p + 16);
+	dz_arena_free(a);
+}
+
 static void test_diags(void **state)
 {
 	struct dz_diags d = { 0 };
@@ -288,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_dname_check),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_arena_mapped),
+		cmocka_unit_test(test_arena_packed),
 		cmocka_unit_test(test_diags),
 		cmocka_unit_test(test_wire_sticky),
 		cmocka_unit_test(test_strerror),

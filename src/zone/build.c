@@ -287,6 +287,22 @@ static bool same_id(const struct dz_object *a, const struct dz_object *b)
 	       strcmp(a->name, b->name) == 0;
 }
 
+/* Move o's status from the last build to sv; o starts afresh. */
+static void save_status(struct saved *sv, struct dz_object *o)
+{
+	sv->reason = o->reason;
+	sv->message = o->message;
+	sv->zone = o->zone;
+	sv->bdiags = o->bdiags;
+	sv->built = o->built;
+	sv->reused = o->reused;
+	o->built = 0;
+	memset(&o->bdiags, 0, sizeof(o->bdiags));
+	o->message = NULL;
+	o->reused = false;
+	dz_object_reset_status(o);
+}
+
 static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 			   size_t n)
 {
@@ -307,18 +323,13 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < files[i]->nobjects; j++) {
 			struct dz_object *o = &files[i]->objects[j];
-			struct saved *sv = &st->saved[k];
-			sv->reason = o->reason;
-			sv->message = o->message;
-			sv->zone = o->zone;
-			sv->bdiags = o->bdiags;
-			sv->built = o->built;
-			sv->reused = o->reused;
-			o->built = 0;
-			memset(&o->bdiags, 0, sizeof(o->bdiags));
-			o->message = NULL;
-			o->reused = false;
-			dz_object_reset_status(o);
+			/* saved[] is calloc'd: an object never built (all
+			 * of them at start) leaves its page untouched */
+			if (o->reason != DZ_REASON_PENDING || o->built ||
+			    o->message != NULL || o->zone != NULL ||
+			    o->bdiags.items != NULL || o->reused) {
+				save_status(&st->saved[k], o);
+			}
 			st->ids[k] = o->id_hash;
 			st->flags[k] = (uint8_t)((o->is_zone ? OF_ZONE : 0) |
 				       (o->diags.nerrors > 0 ||
@@ -2298,10 +2309,9 @@ static int note_failed(struct bzone *z, const uint8_t *owner)
  * rule (a CNAME at the apex or beside other data) are failed here, so the
  * record loop skips them.
  */
-static int run_checks(struct bstate *st)
+static int feed_checks(struct bstate *st, struct dz_checks *ck)
 {
-	struct dz_checks *ck = dz_checks_new();
-	int rc = ck != NULL ? 0 : DZ_ENOMEM;
+	int rc = 0;
 
 	for (size_t i = 0; i < st->nserving && rc == 0; i++) {
 		if (!kept(st->by_name[i])) {
@@ -2314,6 +2324,20 @@ static int run_checks(struct bstate *st)
 		    st->objs[i]->reason == DZ_REASON_PENDING) {
 			rc = build_record(st, i, ck);
 		}
+	}
+	return rc;
+}
+
+static int run_checks(struct bstate *st)
+{
+	struct dz_checks *ck = dz_checks_new();
+	int rc = ck != NULL ? 0 : DZ_ENOMEM;
+
+	/* twice when there are CNAMEs (checks.h); the second time every
+	 * record is parsed already, and those that failed are left out */
+	if (rc == 0 && (rc = feed_checks(st, ck)) == 0 &&
+	    dz_checks_rewind(ck)) {
+		rc = feed_checks(st, ck);
 	}
 	if (rc == 0 && dz_checks_run(ck) == DZ_ENOMEM) {
 		rc = DZ_ENOMEM;

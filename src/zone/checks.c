@@ -30,10 +30,22 @@ struct centry {
 	uint16_t type;
 };
 
+/*
+ * Only owners with a CNAME can break a rule, and they are few: the first
+ * pass notes the CNAMEs alone (and counts every RR, so that seq is the
+ * place in the stream), the second, when there was a CNAME, the other
+ * RRs at those owners. Nothing is kept for the millions of owners
+ * without one.
+ */
 struct dz_checks {
 	struct dz_arena *arena;
 	struct centry *e;
 	size_t n, cap;
+	size_t seq;           /* RRs told in this pass */
+	bool second;          /* in the second pass */
+	size_t *cidx;         /* open addressing: e[] index of a CNAME
+			       * owner (+1; 0 is empty), by zone and owner */
+	size_t cmask;
 	int nfailed;
 };
 
@@ -55,6 +67,7 @@ void dz_checks_free(struct dz_checks *c)
 	}
 	dz_arena_free(c->arena);
 	free(c->e);
+	free(c->cidx);
 	free(c);
 }
 
@@ -92,23 +105,111 @@ static struct centry *push(struct dz_checks *c, const struct dz_zspec *zone,
 	}
 	e->zone = zone;
 	e->type = type;
-	e->seq = c->n++;
+	e->seq = c->seq - 1;
+	c->n++;
 	return e;
+}
+
+static uint64_t owner_hash(const struct dz_zspec *zone, const uint8_t *lower,
+			   size_t len)
+{
+	uint64_t h = (uint64_t)(uintptr_t)zone * 0x9e3779b97f4a7c15ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ lower[i]) * 0x100000001b3ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+/* Is there a CNAME at owner (lower case, len bytes) in zone? */
+static bool has_cname(const struct dz_checks *c, const struct dz_zspec *zone,
+		      const uint8_t *lower, size_t len)
+{
+	size_t j = owner_hash(zone, lower, len) & c->cmask;
+
+	for (; c->cidx[j] != 0; j = (j + 1) & c->cmask) {
+		const struct centry *e = &c->e[c->cidx[j] - 1];
+		if (e->zone == zone && e->olen == len &&
+		    memcmp(e->owner, lower, len) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The RR told now (counted): does this pass note it? The first pass
+ * notes CNAMEs, the second the other RRs at a CNAME's owner.
+ */
+static bool wanted(struct dz_checks *c, const struct dz_zspec *zone,
+		   const uint8_t *owner, uint16_t type)
+{
+	uint8_t lower[DZ_DNAME_MAX];
+	size_t len;
+
+	c->seq++;
+	if (!c->second || type == T_CNAME) {
+		return !c->second && type == T_CNAME;
+	}
+	len = dz_dname_len(owner);
+	memcpy(lower, owner, len);
+	dz_dname_tolower(lower);
+	return has_cname(c, zone, lower, len);
+}
+
+/* Zone data, for either pass. */
+static int zone_rr(struct dz_checks *c, const struct dz_zspec *zone,
+		   const struct dz_object *zobj, const uint8_t *owner,
+		   uint16_t type)
+{
+	struct centry *e;
+
+	if (!wanted(c, zone, owner, type)) {
+		return 0;
+	}
+	if ((e = push(c, zone, owner, type)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	e->zobj = zobj;
+	return 0;
+}
+
+bool dz_checks_rewind(struct dz_checks *c)
+{
+	size_t cap = 16;
+
+	if (c->second || c->n == 0) {
+		return false;
+	}
+	while (cap < 2 * c->n) {
+		cap *= 2;
+	}
+	if ((c->cidx = calloc(cap, sizeof(*c->cidx))) == NULL) {
+		return true; /* dz_checks_run tells */
+	}
+	c->cmask = cap - 1;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct centry *e = &c->e[i];
+		size_t j = owner_hash(e->zone, e->owner, e->olen) & c->cmask;
+		while (c->cidx[j] != 0) {
+			j = (j + 1) & c->cmask;
+		}
+		c->cidx[j] = i + 1;
+	}
+	c->second = true;
+	c->seq = 0;
+	return true;
 }
 
 int dz_checks_add_zone(struct dz_checks *c, const struct dz_zspec *zone,
 		       const struct dz_object *zobj)
 {
-	struct centry *e;
+	int rc;
 
-	if ((e = push(c, zone, zone->origin, T_SOA)) == NULL) {
-		return DZ_ENOMEM;
+	if ((rc = zone_rr(c, zone, zobj, zone->origin, T_SOA)) != 0 ||
+	    (rc = zone_rr(c, zone, zobj, zone->origin, T_NS)) != 0) {
+		return rc;
 	}
-	e->zobj = zobj;
-	if ((e = push(c, zone, zone->origin, T_NS)) == NULL) {
-		return DZ_ENOMEM;
-	}
-	e->zobj = zobj;
 	/* Glue, as dz_zspec_add_apex adds it: in-zone hosts only. */
 	for (size_t i = 0; i < zone->nns; i++) {
 		const struct dz_zspec_ns *ns = &zone->ns[i];
@@ -116,14 +217,11 @@ int dz_checks_add_zone(struct dz_checks *c, const struct dz_zspec *zone,
 			continue;
 		}
 		for (int k = 0; k < 2; k++) {
-			if (!(k == 0 ? ns->has_v4 : ns->has_v6)) {
-				continue;
+			if ((k == 0 ? ns->has_v4 : ns->has_v6) &&
+			    (rc = zone_rr(c, zone, zobj, ns->host,
+					  k == 0 ? T_A : T_AAAA)) != 0) {
+				return rc;
 			}
-			e = push(c, zone, ns->host, k == 0 ? T_A : T_AAAA);
-			if (e == NULL) {
-				return DZ_ENOMEM;
-			}
-			e->zobj = zobj;
 		}
 	}
 	return 0;
@@ -133,10 +231,13 @@ int dz_checks_add_rr(struct dz_checks *c, const struct dz_zspec *zone,
 		     struct dz_object *o, const uint8_t *owner, uint16_t type,
 		     const uint8_t *rdata, size_t rdlen)
 {
-	struct centry *e = push(c, zone, owner, type);
+	struct centry *e;
 	size_t len;
 
-	if (e == NULL) {
+	if (!wanted(c, zone, owner, type)) {
+		return 0;
+	}
+	if ((e = push(c, zone, owner, type)) == NULL) {
 		return DZ_ENOMEM;
 	}
 	e->obj = o;
@@ -311,6 +412,9 @@ int dz_checks_run(struct dz_checks *c)
 
 	if (c->n == 0) {
 		return 0; /* qsort wants a real array, even of none */
+	}
+	if (!c->second) {
+		return DZ_ENOMEM; /* dz_checks_rewind failed */
 	}
 	qsort(c->e, c->n, sizeof(*c->e), centry_cmp);
 	while (i < c->n) {

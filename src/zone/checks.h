@@ -2,6 +2,7 @@
 /* checks.h -- cross-record checks of a build, run before any RR is added. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,14 @@ int dz_checks_add_zone(struct dz_checks *c, const struct dz_zspec *zone,
 int dz_checks_add_rr(struct dz_checks *c, const struct dz_zspec *zone,
 		     struct dz_object *o, const uint8_t *owner, uint16_t type,
 		     const uint8_t *rdata, size_t rdlen);
+
+/*
+ * After telling it every RR once: does it need them all again? Only
+ * when a CNAME was told (the second pass picks the other RRs at CNAME
+ * owners). Then rewound: tell it the same RRs in the same order (zone
+ * data included), then run it. False: run it now.
+ */
+bool dz_checks_rewind(struct dz_checks *c);
 
 /*
  * Apply the rules. Returns the number of objects that failed (>= 0), or

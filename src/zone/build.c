@@ -105,7 +105,8 @@ struct bstate {
 	struct dz_object **objs;
 	uint64_t *ids;          /* parallel to objs: id_hash */
 	uint8_t *flags;         /* parallel to objs: OF_* */
-	struct saved *saved;    /* parallel to objs */
+	struct saved *saved;    /* parallel to objs; NULL while no object
+				 * has a status to save (a first build) */
 	struct prec *prec;      /* parallel to objs: records' zones, RRs */
 	size_t nobjs;
 	struct bzone *zones;
@@ -287,6 +288,16 @@ static bool same_id(const struct dz_object *a, const struct dz_object *b)
 	       strcmp(a->name, b->name) == 0;
 }
 
+/* st->saved for n objects, all "nothing saved", unless there is one. */
+static int saved_alloc(struct bstate *st, size_t n)
+{
+	if (st->saved == NULL &&
+	    (st->saved = calloc(n ? n : 1, sizeof(*st->saved))) == NULL) {
+		return DZ_ENOMEM;
+	}
+	return 0;
+}
+
 /* Move o's status from the last build to sv; o starts afresh. */
 static void save_status(struct saved *sv, struct dz_object *o)
 {
@@ -312,22 +323,24 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 		total += files[i]->nobjects;
 	}
 	st->objs = calloc(total ? total : 1, sizeof(*st->objs));
-	st->saved = calloc(total ? total : 1, sizeof(*st->saved));
 	st->prec = calloc(total ? total : 1, sizeof(*st->prec));
 	st->ids = malloc((total ? total : 1) * sizeof(*st->ids));
 	st->flags = malloc(total ? total : 1);
-	if (st->objs == NULL || st->saved == NULL || st->prec == NULL ||
-	    st->ids == NULL || st->flags == NULL) {
+	if (st->objs == NULL || st->prec == NULL || st->ids == NULL ||
+	    st->flags == NULL || (st->opts != NULL && st->opts->prev != NULL &&
+				  saved_alloc(st, total) != 0)) {
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < files[i]->nobjects; j++) {
 			struct dz_object *o = &files[i]->objects[j];
-			/* saved[] is calloc'd: an object never built (all
-			 * of them at start) leaves its page untouched */
+			/* At start no object was built: no saved[] */
 			if (o->reason != DZ_REASON_PENDING || o->built ||
 			    o->message != NULL || o->zone != NULL ||
 			    o->bdiags.items != NULL || o->reused) {
+				if (saved_alloc(st, total) != 0) {
+					return DZ_ENOMEM;
+				}
 				save_status(&st->saved[k], o);
 			}
 			st->ids[k] = o->id_hash;
@@ -2261,6 +2274,10 @@ static void state_free(struct bstate *st, bool keep_undo)
 	free(st->serve);
 	free(st->targets);
 	free(st->multi);
+	if (keep_undo && !st->delta && us == NULL && st->opts != NULL &&
+	    st->opts->undo != NULL && saved_alloc(st, un) == 0) {
+		us = st->saved; /* nothing was saved: undo makes it PENDING */
+	}
 	if (keep_undo && st->opts != NULL && st->opts->undo != NULL &&
 	    (us != NULL || st->delta) &&
 	    (*st->opts->undo = malloc(sizeof(struct dz_build_undo))) != NULL) {

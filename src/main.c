@@ -29,6 +29,7 @@
 #include "query/query.h"
 #include "util/diag.h"
 #include "util/dname.h"
+#include "util/heap.h"
 #include "util/errcode.h"
 #include "util/log.h"
 #include "zone/build.h"
@@ -405,6 +406,10 @@ static unsigned manifest_errors(void *arg)
 	return n;
 }
 
+/* Address space for the first load's heap in huge pages (heap.h): more
+ * than a million records need; untouched, it costs nothing. */
+#define HEAP_HUGE_RESERVE ((size_t)1792 << 20)
+
 /*
  * Apply the files marked in the set: re-read, build, publish. On failure
  * (out of memory) the served snapshot stays. first_us: when the first
@@ -423,12 +428,18 @@ static int apply(struct daemon *d, uint64_t first_us)
 	int rc;
 
 	uint64_t t_apply = now_us(), c_apply = cpu_us();
+	if (d->snap == NULL) {
+		dz_heap_huge_begin(HEAP_HUGE_RESERVE);
+	}
 	rc = dz_mset_apply(d->set, &bopts, &st, &snap);
 	/* CPU time too: on a busy machine wall time says little. */
 	dz_log_debug("reload: waited %llu us, built in %llu us (%llu us "
 		     "CPU)", (unsigned long long)(t_apply - first_us),
 		     (unsigned long long)(now_us() - t_apply),
 		     (unsigned long long)(cpu_us() - c_apply));
+	if (rc != 0 || snap == NULL) {
+		dz_heap_huge_end();
+	}
 	if (rc != 0) {
 		dz_http_note_reload(false, (double)(now_us() - first_us) / 1e6);
 		dz_log_err("manifests '%s': %s: keeping the served zones",
@@ -468,8 +479,10 @@ static int apply(struct daemon *d, uint64_t first_us)
 	 * little and whose pages the next ones reuse. */
 	struct dz_object *const *touched;
 	size_t ntouched;
-	if (!dz_mset_incremental(d->set, &touched, &ntouched) &&
-	    (st.files >= 16 || ++d->batches_untrimmed >= 32)) {
+	if (dz_heap_huge_end()) {
+		d->batches_untrimmed = 0; /* it trimmed */
+	} else if (!dz_mset_incremental(d->set, &touched, &ntouched) &&
+		   (st.files >= 16 || ++d->batches_untrimmed >= 32)) {
 		malloc_trim(0);
 		d->batches_untrimmed = 0;
 	}

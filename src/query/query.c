@@ -88,6 +88,24 @@ enum {
 #define F2_TC 0x02
 #define F2_RD 0x01
 
+/*
+ * A query of a UDP batch, prepared before the batch is answered
+ * (dz_query_prepare): its question parsed, its zone and node found, the
+ * memory the answer reads loaded ahead.
+ */
+struct prep {
+	const uint8_t *req;          /* the query; NULL: nothing prepared */
+	size_t reqlen;
+	const struct dz_snapshot *snap;
+	size_t qlen;                 /* the name's length; 0: FORMERR */
+	const struct dz_zone *zone;  /* the name's zone, or NULL */
+	const struct dz_slot *slot;  /* the name's first index probe */
+	const struct dz_node *node;  /* the name's node, or NULL */
+	unsigned at;                 /* the zone origin's suffix index */
+	bool found;                  /* node is the lookup's answer */
+	struct dz_lname qn;
+};
+
 struct dz_query_ctx {
 	uint16_t edns_size;
 	uint32_t rotate;       /* advances once per answer that rotated */
@@ -103,7 +121,10 @@ struct dz_query_ctx {
 	unsigned flags;        /* DZ_QUERY_* */
 	size_t qend;           /* request offset after the question */
 	uint16_t qtype, qclass;
-	struct dz_lname qn;    /* the question's name, lower case */
+	const struct dz_lname *qn; /* the question's name, lower case:
+				    * own, or a prepared one */
+	const struct dz_node *qnode; /* its node when prepared, or NULL */
+	bool qnode_ok;         /* qnode is the lookup's answer in zone */
 	size_t qname_len;
 	uint16_t zone_ptr;     /* where the zone's origin is in the question,
 				* as a compression target; 0: not there */
@@ -129,6 +150,8 @@ struct dz_query_ctx {
 	uint8_t wname[DZ_DNAME_MAX + 2]; /* scratch: "*." + closest encloser */
 	uint8_t chain[CHAIN_MAX][DZ_DNAME_MAX]; /* CNAME targets followed */
 	uint8_t chain_len[CHAIN_MAX];
+	struct dz_lname own;   /* the question's name when not prepared */
+	struct prep prep[DZ_QUERY_BATCH];
 };
 
 struct dz_query_ident dz_query_ident;
@@ -275,17 +298,30 @@ static bool parse_rest(struct dz_query_ctx *q)
 	return pos == q->reqlen;
 }
 
-/* The question: one uncompressed name, type and class. */
-static bool parse_question(struct dz_query_ctx *q)
+/*
+ * The question's name, parsed into ln in one pass (checked, lower-cased,
+ * every suffix hashed); its length, or 0 when the question is not one
+ * uncompressed name, type and class (or QDCOUNT is not 1).
+ */
+static size_t question_name(struct dz_lname *ln, const uint8_t *req,
+			    size_t reqlen)
 {
 	size_t n;
 
-	if (dz_wire_get_u16(q->req + 4) != 1) {
-		return false;
+	if (dz_wire_get_u16(req + 4) != 1) {
+		return 0;
 	}
-	/* one pass: checked, lower-cased, every suffix hashed */
-	n = dz_lname_parse(&q->qn, q->req + HDR_LEN, q->req + q->reqlen);
-	if (n == 0 || q->reqlen - HDR_LEN - n < 4) {
+	n = dz_lname_parse(ln, req + HDR_LEN, req + reqlen);
+	if (n == 0 || reqlen - HDR_LEN - n < 4) {
+		return 0;
+	}
+	return n;
+}
+
+/* The question, its name of length n parsed (0: malformed). */
+static bool parse_question(struct dz_query_ctx *q, size_t n)
+{
+	if (n == 0) {
 		return false;
 	}
 	q->qname_len = n;
@@ -362,7 +398,7 @@ static void put_name(struct dz_query_ctx *q, const uint8_t *name,
 	size_t len;
 	uint16_t off;
 
-	if (name == q->qn.name && q->qn.labels > 0) {
+	if (name == q->qn->name && q->qn->labels > 0) {
 		dz_wire_put_u16(w, 0xc000 | HDR_LEN);
 		return;
 	}
@@ -689,7 +725,8 @@ static void find(struct dz_query_ctx *q, const struct dz_lname *ln,
 		 struct found *f)
 {
 	const struct dz_zone *z = q->zone;
-	const struct dz_node *n = suffix_node(z, ln, 0);
+	const struct dz_node *n = ln == q->qn && q->qnode_ok ? q->qnode :
+				  suffix_node(z, ln, 0);
 	unsigned at = 0;
 
 	f->node = n;
@@ -740,7 +777,7 @@ static bool next_target(struct dz_query_ctx *q, const struct dz_rrset *rs,
 		return false;
 	}
 	if (!dz_dname_is_subdomain(t->name, q->zone->origin) ||
-	    (n == q->qname_len && memcmp(t->name, q->qn.name, n) == 0)) {
+	    (n == q->qname_len && memcmp(t->name, q->qn->name, n) == 0)) {
 		return false;
 	}
 	for (unsigned i = 0; i < step; i++) {
@@ -761,8 +798,8 @@ static bool next_target(struct dz_query_ctx *q, const struct dz_rrset *rs,
  */
 static int lookup(struct dz_query_ctx *q)
 {
-	const struct dz_lname *ln = &q->qn;
-	const uint8_t *name = q->qn.name;
+	const struct dz_lname *ln = q->qn;
+	const uint8_t *name = q->qn->name;
 	const struct dz_rrset *cname;
 	struct found f;
 
@@ -792,11 +829,11 @@ static const struct dz_zone *ds_zone(const struct dz_query_ctx *q,
 	const struct dz_zone *p;
 
 	if (q->qtype != T_DS || q->qname_len != z->origin_len ||
-	    q->qn.labels == 0) {
+	    q->qn->labels == 0) {
 		return z;
 	}
-	p = dz_snapshot_find_zone(q->snap, q->qn.name + q->qn.off[1],
-				  q->qname_len - q->qn.off[1]);
+	p = dz_snapshot_find_zone(q->snap, q->qn->name + q->qn->off[1],
+				  q->qname_len - q->qn->off[1]);
 	return p != NULL ? p : z;
 }
 
@@ -875,8 +912,11 @@ static size_t size_limit(const struct dz_query_ctx *q)
 	return n < q->edns_size ? n : q->edns_size;
 }
 
-/* The question parsed and passed every check: look the name up. */
-static size_t answer(struct dz_query_ctx *q)
+/*
+ * The question parsed and passed every check: look the name up, with
+ * what dz_query_prepare() found when p is not NULL.
+ */
+static size_t answer(struct dz_query_ctx *q, const struct prep *p)
 {
 	size_t limit = size_limit(q);
 	int rcode;
@@ -884,21 +924,31 @@ static size_t answer(struct dz_query_ctx *q)
 	const struct dz_zone *z;
 	unsigned at = 0;
 
-	z = dz_snapshot_find_zone_ln(q->snap, &q->qn, &at);
+	if (p != NULL) {
+		z = p->zone;
+		at = p->at;
+	} else {
+		z = dz_snapshot_find_zone_ln(q->snap, q->qn, &at);
+	}
 	if (z == NULL) {
 		return reply(q, RC_REFUSED, true, q->edns);
 	}
 	q->zone = ds_zone(q, z);
+	/* the prepared node is the one the lookup would find in z */
+	if (p != NULL && p->found && q->zone == z) {
+		q->qnode = p->node;
+		q->qnode_ok = true;
+	}
 	q->w.cap = limit - opt_room(q);
 	/* the question's labels are the first compression targets */
-	for (unsigned i = 0; i < q->qn.labels; i++) {
-		q->cmp[i] = (uint16_t)(HDR_LEN + q->qn.off[i]);
-		q->cmp_len[i] = (uint8_t)(q->qn.len - q->qn.off[i]);
-		q->cmp_src[i] = q->qn.name + q->qn.off[i];
+	for (unsigned i = 0; i < q->qn->labels; i++) {
+		q->cmp[i] = (uint16_t)(HDR_LEN + q->qn->off[i]);
+		q->cmp_len[i] = (uint8_t)(q->qn->len - q->qn->off[i]);
+		q->cmp_src[i] = q->qn->name + q->qn->off[i];
 	}
-	q->ncmp = q->qn.labels;
-	if (q->zone == z && at < q->qn.labels) {
-		q->zone_ptr = (uint16_t)(HDR_LEN + q->qn.off[at]);
+	q->ncmp = q->qn->labels;
+	if (q->zone == z && at < q->qn->labels) {
+		q->zone_ptr = (uint16_t)(HDR_LEN + q->qn->off[at]);
 	}
 	dz_wire_put_bytes(&q->w, q->req + HDR_LEN, q->qend - HDR_LEN);
 	q->flags2 |= F2_AA;
@@ -928,7 +978,7 @@ static const uint8_t *chaos_text(const struct dz_query_ctx *q, size_t *len)
 	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (q->qname_len != names[i].len ||
-		    memcmp(q->qn.name, names[i].name, names[i].len) != 0) {
+		    memcmp(q->qn->name, names[i].name, names[i].len) != 0) {
 			continue;
 		}
 		*len = names[i].version ? q->ident.version_len :
@@ -997,6 +1047,8 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	q->qend = HDR_LEN;
 	q->qname_len = 0;
 	q->zone_ptr = 0;
+	q->qnode = NULL;
+	q->qnode_ok = false;
 	q->edns = q->do_bit = q->tsig = q->rotated = q->wild = false;
 	q->nsid = false;
 	/* Sampled: a clock read costs about as much as a small answer. */
@@ -1015,10 +1067,98 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	dz_wire_put_bytes(&q->w, "\0\0\0\0\0\0\0\0\0\0", 10);
 }
 
+/* ---- Batches --------------------------------------------------------- */
+
+void dz_query_prepare(struct dz_query_ctx *q, const struct dz_snapshot *snap,
+		      unsigned i, const uint8_t *req, size_t reqlen)
+{
+	struct prep *p = &q->prep[i];
+	const struct dz_zone *z;
+	uint32_t k;
+
+	p->req = req;
+	p->reqlen = reqlen;
+	p->snap = snap;
+	p->zone = NULL;
+	p->found = false;
+	p->qlen = 0;
+	if (reqlen < HDR_LEN || (req[2] & F2_QR)) {
+		p->req = NULL; /* dropped: nothing to prepare */
+		return;
+	}
+	p->qlen = question_name(&p->qn, req, reqlen);
+	if (p->qlen == 0) {
+		return;
+	}
+	p->zone = z = dz_snapshot_find_zone_ln(snap, &p->qn, &p->at);
+	if (z != NULL) {
+		k = p->qn.hash[0] & z->mask;
+		p->slot = &z->slots[k >> DZ_SLOT_PAGE_SHIFT]
+				   [k & (DZ_SLOT_PAGE - 1)];
+		__builtin_prefetch(p->slot);
+	}
+}
+
+/*
+ * The node of each prepared name: every slot's node is loaded, then each
+ * name is looked up (its slot and node now at hand) and its RRsets
+ * loaded. Three dependent misses per query, overlapped across the batch.
+ */
+void dz_query_prefetch(struct dz_query_ctx *q, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct prep *p = &q->prep[i];
+		const struct dz_zone *z = p->zone;
+		uint32_t k;
+
+		if (p->req == NULL || z == NULL || p->slot->node == 0 ||
+		    p->slot->hash != p->qn.hash[0]) {
+			continue;
+		}
+		k = p->slot->node - 1;
+		__builtin_prefetch(&z->nodes[k >> DZ_NODE_PAGE_SHIFT]
+					    [k & (DZ_NODE_PAGE - 1)]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct prep *p = &q->prep[i];
+
+		if (p->req == NULL || p->zone == NULL) {
+			continue;
+		}
+		p->node = dz_zone_find(p->zone, p->qn.name, p->qn.len,
+				       p->qn.hash[0]);
+		p->found = true;
+		if (p->node != NULL) {
+			__builtin_prefetch(p->node->rrsets);
+		}
+	}
+}
+
+/* The preparation flags name for this query, or NULL. */
+static const struct prep *prepared(const struct dz_query_ctx *q,
+				   const struct dz_snapshot *snap,
+				   const uint8_t *req, size_t reqlen,
+				   unsigned flags)
+{
+	unsigned i = flags >> DZ_QUERY_PREP_SHIFT;
+	const struct prep *p;
+
+	if (i == 0 || i > DZ_QUERY_BATCH) {
+		return NULL;
+	}
+	p = &q->prep[i - 1];
+	/* a signed query is answered from its unsigned copy: not this */
+	if (p->req != req || p->reqlen != reqlen || p->snap != snap) {
+		return NULL;
+	}
+	return p;
+}
+
 size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 		       const uint8_t *req, size_t reqlen, uint8_t *resp,
 		       unsigned flags)
 {
+	const struct prep *p;
 	bool qok;
 	int rc;
 
@@ -1030,7 +1170,14 @@ size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 		return 0;
 	}
 	reset(q, snap, req, reqlen, resp, flags);
-	qok = parse_question(q);
+	p = prepared(q, snap, req, reqlen, flags);
+	if (p != NULL) {
+		q->qn = &p->qn;
+		qok = parse_question(q, p->qlen);
+	} else {
+		q->qn = &q->own;
+		qok = parse_question(q, question_name(&q->own, req, reqlen));
+	}
 	if ((req[2] & F2_OPCODE) != 0) {
 		return reply(q, RC_NOTIMP, qok, false);
 	}
@@ -1053,7 +1200,7 @@ size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	if (rc >= 0) {
 		return reply(q, rc, true, q->edns);
 	}
-	return answer(q);
+	return answer(q, p);
 }
 
 void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info)
@@ -1063,7 +1210,7 @@ void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info)
 		return;
 	}
 	info->zone = q->zone;
-	info->qname = q->qname_len > 0 ? q->qn.name : NULL;
+	info->qname = q->qname_len > 0 ? q->qn->name : NULL;
 	info->qname_len = q->qname_len;
 	info->qtype = q->qtype;
 	info->qclass = q->qclass;

@@ -85,6 +85,8 @@ struct dz_udp_batch {
 	union dz_udp_ctl rctl[DZ_UDP_BATCH];
 	union dz_udp_ctl sctl[DZ_UDP_BATCH];
 	uint8_t rx[DZ_UDP_BATCH * DZ_UDP_SLOT];
+	uint8_t rmode;         /* rmsg set up: 0 not, 1 plain, 2 pktinfo */
+	int rused;             /* rmsg headers the kernel may have written */
 	/* Responses back to back; room for DZ_UDP_BATCH answers of at most
 	 * udp_max bytes plus DZ_MSG_MAX, the room dz_query_answer() asks. */
 	uint8_t *tx;

@@ -44,27 +44,52 @@ void dz_udp_clear(struct dz_worker *w)
 	}
 }
 
+/*
+ * The receive headers: what stays is set once; what the kernel writes
+ * back (name and control lengths, flags) again only for the datagrams
+ * it wrote, not all DZ_UDP_BATCH of them each time. Control buffers
+ * only for a wildcard socket (it wants the destination address).
+ */
+static void udp_recv_reset(const struct dz_udp_sock *u,
+			   struct dz_udp_batch *b)
+{
+	size_t ctl = u->pktinfo ? sizeof(b->rctl[0].buf) : 0;
+	uint8_t mode = u->pktinfo ? 2 : 1;
+
+	if (b->rmode != mode) {
+		for (int i = 0; i < DZ_UDP_BATCH; i++) {
+			struct msghdr *h = &b->rmsg[i].msg_hdr;
+
+			b->riov[i].iov_base = b->rx + (size_t)i * DZ_UDP_SLOT;
+			b->riov[i].iov_len = DZ_UDP_SLOT;
+			h->msg_name = &b->peer[i];
+			h->msg_iov = &b->riov[i];
+			h->msg_iovlen = 1;
+			h->msg_control = ctl ? b->rctl[i].buf : NULL;
+		}
+		b->rmode = mode;
+		b->rused = DZ_UDP_BATCH;
+	}
+	for (int i = 0; i < b->rused; i++) {
+		struct msghdr *h = &b->rmsg[i].msg_hdr;
+
+		h->msg_namelen = sizeof(b->peer[i]);
+		h->msg_controllen = ctl;
+		h->msg_flags = 0;
+	}
+}
+
 /* Receive up to DZ_UDP_BATCH datagrams; their count, 0 when none. */
 static int udp_recv(struct dz_udp_sock *u, struct dz_udp_batch *b)
 {
 	int n;
 
-	for (int i = 0; i < DZ_UDP_BATCH; i++) {
-		struct msghdr *h = &b->rmsg[i].msg_hdr;
-
-		b->riov[i].iov_base = b->rx + (size_t)i * DZ_UDP_SLOT;
-		b->riov[i].iov_len = DZ_UDP_SLOT;
-		h->msg_name = &b->peer[i];
-		h->msg_namelen = sizeof(b->peer[i]);
-		h->msg_iov = &b->riov[i];
-		h->msg_iovlen = 1;
-		h->msg_control = u->pktinfo ? b->rctl[i].buf : NULL;
-		h->msg_controllen = u->pktinfo ? sizeof(b->rctl[i].buf) : 0;
-		h->msg_flags = 0;
-	}
+	udp_recv_reset(u, b);
 	do {
 		n = recvmmsg(u->fd, b->rmsg, DZ_UDP_BATCH, MSG_DONTWAIT, NULL);
 	} while (n < 0 && errno == EINTR);
+	/* the headers written, and the next one in case it was touched */
+	b->rused = n < 0 ? 1 : n < DZ_UDP_BATCH ? n + 1 : DZ_UDP_BATCH;
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
 			dz_log_debug("udp recvmmsg: %s", strerror(errno));

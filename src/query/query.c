@@ -138,6 +138,7 @@ struct dz_query_ctx {
 	uint16_t an, ns, ar;
 	uint8_t flags2;        /* header byte 2 of the response */
 	size_t ncmp;
+	bool cmp_ready;        /* the question's labels are in cmp[] */
 	uint16_t cmp[CMP_MAX]; /* response offsets of labels written */
 	uint8_t cmp_len[CMP_MAX]; /* length of the name from there on */
 	const uint8_t *cmp_src[CMP_MAX]; /* that name in lower case, or NULL */
@@ -288,6 +289,9 @@ static bool parse_rest(struct dz_query_ctx *q)
 		dz_wire_get_u16(q->req + 10),
 	};
 
+	if ((counts[0] | counts[1] | counts[2]) == 0) {
+		return pos == q->reqlen; /* most queries: no EDNS */
+	}
 	for (int s = 0; s < 3; s++) {
 		for (uint16_t i = 0; i < counts[s]; i++) {
 			if (!parse_rr(q, &pos, s)) {
@@ -384,6 +388,24 @@ static const uint8_t *pool_lower(struct dz_query_ctx *q, const uint8_t *name,
 }
 
 /*
+ * The question's labels are the first compression targets; entered when
+ * a name first needs the search (most answers' names are pointers to the
+ * question or its zone, without one). No other target is in yet.
+ */
+static void cmp_question(struct dz_query_ctx *q)
+{
+	const struct dz_lname *qn = q->qn;
+
+	for (unsigned i = 0; i < qn->labels; i++) {
+		q->cmp[i] = (uint16_t)(HDR_LEN + qn->off[i]);
+		q->cmp_len[i] = (uint8_t)(qn->len - qn->off[i]);
+		q->cmp_src[i] = qn->name + qn->off[i];
+	}
+	q->ncmp = qn->labels;
+	q->cmp_ready = true;
+}
+
+/*
  * Write a name, compressed against the suffixes already written (and
  * its own labels become targets for later names). lname is the name in
  * lower case (the name itself when it is), NULL to make one. The
@@ -405,6 +427,10 @@ static void put_name(struct dz_query_ctx *q, const uint8_t *name,
 	if (q->zone_ptr != 0 && name == q->zone->origin) {
 		dz_wire_put_u16(w, (uint16_t)(0xc000 | q->zone_ptr));
 		return;
+	}
+	if (!q->cmp_ready) {
+		cmp_question(q);
+		base = q->ncmp;
 	}
 	len = dz_dname_len(name);
 	if (lname == NULL) {
@@ -472,9 +498,18 @@ static void put_rr(struct dz_query_ctx *q, const uint8_t *owner,
 	size_t n = (size_t)dz_wire_get_u16(rr) + 2;
 	uint8_t *p;
 
-	put_name(q, owner, owner); /* owners are lower case */
-	if (!dz_wire_reserve(w, 8 + (plain_rdata(rs) ? n : 0))) {
-		return;
+	if (owner == q->qn->name && q->qn->labels > 0) {
+		/* the usual owner, the question's name: no search */
+		if (!dz_wire_reserve(w, 10 + (plain_rdata(rs) ? n : 0))) {
+			return;
+		}
+		dz_wire_set_u16(w->buf + w->pos, 0xc000 | HDR_LEN);
+		w->pos += 2;
+	} else {
+		put_name(q, owner, owner); /* owners are lower case */
+		if (!dz_wire_reserve(w, 8 + (plain_rdata(rs) ? n : 0))) {
+			return;
+		}
 	}
 	p = w->buf + w->pos;
 	dz_wire_set_u16(p, rs->type);
@@ -531,6 +566,7 @@ static void put_additional(struct dz_query_ctx *q, const uint8_t *owner,
 			   const struct dz_rrset *rs)
 {
 	size_t pos = q->w.pos, ncmp = q->ncmp;
+	bool ready = q->cmp_ready;
 	uint16_t ar = q->ar;
 
 	put_rrset(q, owner, rs, rs->ttl, &q->ar);
@@ -538,6 +574,7 @@ static void put_additional(struct dz_query_ctx *q, const uint8_t *owner,
 		q->w.err = false;
 		q->w.pos = pos;
 		q->ncmp = ncmp;
+		q->cmp_ready = ready;
 		q->ar = ar;
 	}
 }
@@ -940,13 +977,6 @@ static size_t answer(struct dz_query_ctx *q, const struct prep *p)
 		q->qnode_ok = true;
 	}
 	q->w.cap = limit - opt_room(q);
-	/* the question's labels are the first compression targets */
-	for (unsigned i = 0; i < q->qn->labels; i++) {
-		q->cmp[i] = (uint16_t)(HDR_LEN + q->qn->off[i]);
-		q->cmp_len[i] = (uint8_t)(q->qn->len - q->qn->off[i]);
-		q->cmp_src[i] = q->qn->name + q->qn->off[i];
-	}
-	q->ncmp = q->qn->labels;
 	if (q->zone == z && at < q->qn->labels) {
 		q->zone_ptr = (uint16_t)(HDR_LEN + q->qn->off[at]);
 	}
@@ -1059,6 +1089,7 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	q->edns_payload = 0;
 	q->an = q->ns = q->ar = 0;
 	q->ncmp = 0;
+	q->cmp_ready = false;
 	q->npool = 0;
 	q->nseen = 0;
 	q->flags2 = F2_QR | (req[2] & (F2_OPCODE | F2_RD));
@@ -1203,44 +1234,49 @@ size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	return answer(q, p);
 }
 
-void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info)
+/* The class of the last answer (it was not dropped). */
+static enum dz_answer_class answer_class(const struct dz_query_ctx *q)
 {
-	memset(info, 0, sizeof(*info));
-	if (q->rcode < 0) {
-		return;
-	}
-	info->zone = q->zone;
-	info->qname = q->qname_len > 0 ? q->qn->name : NULL;
-	info->qname_len = q->qname_len;
-	info->qtype = q->qtype;
-	info->qclass = q->qclass;
-	info->opcode = (uint8_t)((q->flags2 & F2_OPCODE) >> 3);
-	info->rcode = (uint16_t)q->rcode;
-	info->edns = q->edns;
-	info->do_bit = q->do_bit;
-	info->tc = (q->flags2 & F2_TC) != 0;
-	info->wildcard = q->wild;
-	info->nsid = q->nsid;
-	info->len = q->rlen;
-	info->start_ns = q->start_ns;
 	switch (q->rcode) {
 	case RC_NOERROR:
 		if (q->an > 0) {
-			info->cls = DZ_ANS_POSITIVE;
-		} else if (q->zone != NULL && !(q->flags2 & F2_AA)) {
-			info->cls = DZ_ANS_REFERRAL;
-		} else {
-			info->cls = DZ_ANS_NODATA;
+			return DZ_ANS_POSITIVE;
 		}
-		break;
+		if (q->zone != NULL && !(q->flags2 & F2_AA)) {
+			return DZ_ANS_REFERRAL;
+		}
+		return DZ_ANS_NODATA;
 	case RC_NXDOMAIN:
-		info->cls = DZ_ANS_NXDOMAIN;
-		break;
+		return DZ_ANS_NXDOMAIN;
 	case RC_REFUSED:
-		info->cls = DZ_ANS_REFUSED;
-		break;
+		return DZ_ANS_REFUSED;
 	default:
-		info->cls = DZ_ANS_ERROR;
-		break;
+		return DZ_ANS_ERROR;
 	}
+}
+
+void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info)
+{
+	if (q->rcode < 0) {
+		*info = (struct dz_query_info){ .cls = DZ_ANS_DROPPED };
+		return;
+	}
+	/* every field: no memset of the whole first */
+	*info = (struct dz_query_info){
+		.cls = answer_class(q),
+		.zone = q->zone,
+		.qname = q->qname_len > 0 ? q->qn->name : NULL,
+		.qname_len = q->qname_len,
+		.qtype = q->qtype,
+		.qclass = q->qclass,
+		.opcode = (uint8_t)((q->flags2 & F2_OPCODE) >> 3),
+		.rcode = (uint16_t)q->rcode,
+		.edns = q->edns,
+		.do_bit = q->do_bit,
+		.tc = (q->flags2 & F2_TC) != 0,
+		.wildcard = q->wild,
+		.nsid = q->nsid,
+		.len = q->rlen,
+		.start_ns = q->start_ns,
+	};
 }

@@ -1103,10 +1103,14 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 void dz_query_prepare(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 		      unsigned i, const uint8_t *req, size_t reqlen)
 {
-	struct prep *p = &q->prep[i];
+	struct prep *p;
 	const struct dz_zone *z;
 	uint32_t k;
 
+	if (i >= DZ_QUERY_BATCH) {
+		return; /* answered from scratch */
+	}
+	p = &q->prep[i];
 	p->req = req;
 	p->reqlen = reqlen;
 	p->snap = snap;
@@ -1137,6 +1141,9 @@ void dz_query_prepare(struct dz_query_ctx *q, const struct dz_snapshot *snap,
  */
 void dz_query_prefetch(struct dz_query_ctx *q, unsigned n)
 {
+	if (n > DZ_QUERY_BATCH) {
+		n = DZ_QUERY_BATCH;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct prep *p = &q->prep[i];
 		const struct dz_zone *z = p->zone;

@@ -75,18 +75,6 @@ union dz_udp_ctl {
 	struct cmsghdr align;
 };
 
-struct dz_zone;
-struct dz_slot;
-struct dz_node;
-
-/* Per query of a batch: where its name's lookup will go (udp.c). */
-struct dz_udp_hint {
-	const struct dz_zone *zone;   /* NULL: nothing to prefetch */
-	const struct dz_slot *slot;
-	const struct dz_node *node;
-	uint32_t hash;
-};
-
 /* Per-worker UDP batch state: everything recvmmsg/sendmmsg point into. */
 struct dz_udp_batch {
 	struct mmsghdr rmsg[DZ_UDP_BATCH];
@@ -97,8 +85,8 @@ struct dz_udp_batch {
 	union dz_udp_ctl rctl[DZ_UDP_BATCH];
 	union dz_udp_ctl sctl[DZ_UDP_BATCH];
 	uint8_t rx[DZ_UDP_BATCH * DZ_UDP_SLOT];
-	struct dz_udp_hint hint[DZ_UDP_BATCH];
-	struct dz_lname *ln;   /* scratch for the hints */
+	uint8_t rmode;         /* rmsg set up: 0 not, 1 plain, 2 pktinfo */
+	int rused;             /* rmsg headers the kernel may have written */
 	/* Responses back to back; room for DZ_UDP_BATCH answers of at most
 	 * udp_max bytes plus DZ_MSG_MAX, the room dz_query_answer() asks. */
 	uint8_t *tx;

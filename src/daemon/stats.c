@@ -11,6 +11,7 @@
 #include "util/dname.h"
 #include "util/log.h"
 #include "zone/zone.h"
+#include "zone/zone-internal.h"
 
 /*
  * Each worker owns a struct dz_wstats and is the only writer of it: a
@@ -162,7 +163,7 @@ static uint32_t name_hash(const uint8_t *name, size_t len)
 
 static bool slot_is(const struct zslot *z, const uint8_t *name, size_t len)
 {
-	return z->len == len && memcmp(z->name, name, len) == 0;
+	return z->len == len && dz_bytes_eq(z->name, name, len);
 }
 
 /* The slot of a zone: found, claimed, or "other" when the table is full. */
@@ -175,8 +176,8 @@ static struct zslot *zone_slot(struct dz_wstats *s, const struct dz_zone *zone)
 	if (zone == NULL) {
 		return &s->slot[Z_DROPPED];
 	}
-	name = dz_zone_origin(zone);
-	len = dz_dname_len(name);
+	name = zone->origin; /* inline: this runs for every answer */
+	len = zone->origin_len;
 	/* The pointer may be a new zone at a freed one's address: the name
 	 * decides. */
 	if (zone == s->last && slot_is(s->last_slot, name, len)) {

@@ -9,7 +9,9 @@
 #include "util/errcode.h"
 #include "util/log.h"
 #include "zone/snapshot.h"
-#include "zone/zone-internal.h"
+
+_Static_assert(DZ_UDP_BATCH <= DZ_QUERY_BATCH,
+	       "a UDP batch is prepared whole in the query context");
 
 /* Batches per readable event before yielding to the other sockets. */
 #define UDP_ROUNDS 8
@@ -25,10 +27,7 @@ int dz_udp_init(struct dz_worker *w, uint16_t edns_size)
 	 * gets 512 at most), so the answers of one batch fit back to back. */
 	b->udp_max = edns_size < 512 ? 512 : edns_size;
 	b->tx = malloc(DZ_UDP_BATCH * b->udp_max + DZ_MSG_MAX);
-	b->ln = malloc(sizeof(*b->ln));
-	if (b->tx == NULL || b->ln == NULL) {
-		free(b->tx);
-		free(b->ln);
+	if (b->tx == NULL) {
 		free(b);
 		return DZ_ENOMEM;
 	}
@@ -40,9 +39,43 @@ void dz_udp_clear(struct dz_worker *w)
 {
 	if (w->ub != NULL) {
 		free(w->ub->tx);
-		free(w->ub->ln);
 		free(w->ub);
 		w->ub = NULL;
+	}
+}
+
+/*
+ * The receive headers: what stays is set once; what the kernel writes
+ * back (name and control lengths, flags) again only for the datagrams
+ * it wrote, not all DZ_UDP_BATCH of them each time. Control buffers
+ * only for a wildcard socket (it wants the destination address).
+ */
+static void udp_recv_reset(const struct dz_udp_sock *u,
+			   struct dz_udp_batch *b)
+{
+	size_t ctl = u->pktinfo ? sizeof(b->rctl[0].buf) : 0;
+	uint8_t mode = u->pktinfo ? 2 : 1;
+
+	if (b->rmode != mode) {
+		for (int i = 0; i < DZ_UDP_BATCH; i++) {
+			struct msghdr *h = &b->rmsg[i].msg_hdr;
+
+			b->riov[i].iov_base = b->rx + (size_t)i * DZ_UDP_SLOT;
+			b->riov[i].iov_len = DZ_UDP_SLOT;
+			h->msg_name = &b->peer[i];
+			h->msg_iov = &b->riov[i];
+			h->msg_iovlen = 1;
+			h->msg_control = ctl ? b->rctl[i].buf : NULL;
+		}
+		b->rmode = mode;
+		b->rused = DZ_UDP_BATCH;
+	}
+	for (int i = 0; i < b->rused; i++) {
+		struct msghdr *h = &b->rmsg[i].msg_hdr;
+
+		h->msg_namelen = sizeof(b->peer[i]);
+		h->msg_controllen = ctl;
+		h->msg_flags = 0;
 	}
 }
 
@@ -51,22 +84,12 @@ static int udp_recv(struct dz_udp_sock *u, struct dz_udp_batch *b)
 {
 	int n;
 
-	for (int i = 0; i < DZ_UDP_BATCH; i++) {
-		struct msghdr *h = &b->rmsg[i].msg_hdr;
-
-		b->riov[i].iov_base = b->rx + (size_t)i * DZ_UDP_SLOT;
-		b->riov[i].iov_len = DZ_UDP_SLOT;
-		h->msg_name = &b->peer[i];
-		h->msg_namelen = sizeof(b->peer[i]);
-		h->msg_iov = &b->riov[i];
-		h->msg_iovlen = 1;
-		h->msg_control = u->pktinfo ? b->rctl[i].buf : NULL;
-		h->msg_controllen = u->pktinfo ? sizeof(b->rctl[i].buf) : 0;
-		h->msg_flags = 0;
-	}
+	udp_recv_reset(u, b);
 	do {
 		n = recvmmsg(u->fd, b->rmsg, DZ_UDP_BATCH, MSG_DONTWAIT, NULL);
 	} while (n < 0 && errno == EINTR);
+	/* the headers written, and the next one in case it was touched */
+	b->rused = n < 0 ? 1 : n < DZ_UDP_BATCH ? n + 1 : DZ_UDP_BATCH;
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
 			dz_log_debug("udp recvmmsg: %s", strerror(errno));
@@ -125,62 +148,22 @@ static void udp_reply_from(struct msghdr *rh, struct msghdr *sh,
 }
 
 /*
- * Start the memory loads of the batch's lookups before answering any of
- * it. Each answer needs its name's hash slot, then the node the slot
- * points to, then the node's RRsets: three dependent cache misses that,
- * one query after another, add up to more than the rest of the answer.
- * Here every query's slot is prefetched, then every node, then every
- * RRset block, so the misses of a batch overlap. Only hints: a query
- * that does not parse, or whose first probe misses, is left to
- * dz_query_answer() as it is.
+ * Parse every query of the batch and start the memory loads of its
+ * lookup before answering any of it (query.h): each answer needs its
+ * name's hash slot, then the node the slot points to, then the node's
+ * RRsets, three dependent cache misses that, one query after another,
+ * add up to more than the rest of the answer.
  */
-static void udp_prefetch(struct dz_udp_batch *b, const struct dz_snapshot *s,
-			 int n)
+static void udp_prepare(struct dz_worker *w, const struct dz_snapshot *s,
+			int n)
 {
-	struct dz_udp_hint *hint = b->hint;
-	unsigned at;
+	struct dz_udp_batch *b = w->ub;
 
 	for (int i = 0; i < n; i++) {
-		const uint8_t *q = b->riov[i].iov_base;
-		size_t len = b->rmsg[i].msg_len;
-		const struct dz_zone *z;
-		uint32_t k;
-
-		hint[i].zone = NULL;
-		if (len <= 12 || q[4] != 0 || q[5] != 1 ||
-		    dz_lname_parse(b->ln, q + 12, q + len) == 0) {
-			continue;
-		}
-		z = dz_snapshot_find_zone_ln(s, b->ln, &at);
-		if (z == NULL) {
-			continue;
-		}
-		hint[i].zone = z;
-		hint[i].hash = b->ln->hash[0];
-		k = hint[i].hash & z->mask;
-		hint[i].slot = &z->slots[k >> DZ_SLOT_PAGE_SHIFT]
-					[k & (DZ_SLOT_PAGE - 1)];
-		__builtin_prefetch(hint[i].slot);
+		dz_query_prepare(w->qctx, s, (unsigned)i, b->riov[i].iov_base,
+				 b->rmsg[i].msg_len);
 	}
-	for (int i = 0; i < n; i++) {
-		const struct dz_zone *z = hint[i].zone;
-		const struct dz_slot *sl = hint[i].slot;
-		uint32_t k;
-
-		hint[i].node = NULL;
-		if (z == NULL || sl->node == 0 || sl->hash != hint[i].hash) {
-			continue;
-		}
-		k = sl->node - 1;
-		hint[i].node = &z->nodes[k >> DZ_NODE_PAGE_SHIFT]
-					[k & (DZ_NODE_PAGE - 1)];
-		__builtin_prefetch(hint[i].node);
-	}
-	for (int i = 0; i < n; i++) {
-		if (hint[i].node != NULL) {
-			__builtin_prefetch(hint[i].node->rrsets);
-		}
-	}
+	dz_query_prefetch(w->qctx, (unsigned)n);
 }
 
 /* Answer the n received queries under one read lock; the answer count. */
@@ -189,13 +172,16 @@ static int udp_answer(struct dz_worker *w, const struct dz_udp_sock *u,
 {
 	struct dz_udp_batch *b = w->ub;
 	const struct dz_snapshot *snap;
+	bool prep;
 	size_t off = 0;
 	int m = 0;
 
 	dz_snapshot_read_lock();
 	snap = dz_snapshot_current();
-	if (snap != NULL && n > 1) { /* one query: nothing to overlap */
-		udp_prefetch(b, snap, n);
+	/* one query: nothing to overlap */
+	prep = snap != NULL && n > 1;
+	if (prep) {
+		udp_prepare(w, snap, n);
 	}
 	for (int i = 0; i < n; i++) {
 		struct msghdr *rh = &b->rmsg[i].msg_hdr;
@@ -206,7 +192,8 @@ static int udp_answer(struct dz_worker *w, const struct dz_udp_sock *u,
 			continue; /* longer than any sane query: drop */
 		}
 		len = dz_worker_answer(w, snap, b->riov[i].iov_base,
-				       b->rmsg[i].msg_len, b->tx + off, 0,
+				       b->rmsg[i].msg_len, b->tx + off,
+				       prep ? DZ_QUERY_PREPARED(i) : 0,
 				       (const struct sockaddr *)&b->peer[i],
 				       rh->msg_namelen);
 		if (len == 0 || len > b->udp_max) {

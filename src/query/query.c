@@ -88,6 +88,24 @@ enum {
 #define F2_TC 0x02
 #define F2_RD 0x01
 
+/*
+ * A query of a UDP batch, prepared before the batch is answered
+ * (dz_query_prepare): its question parsed, its zone and node found, the
+ * memory the answer reads loaded ahead.
+ */
+struct prep {
+	const uint8_t *req;          /* the query; NULL: nothing prepared */
+	size_t reqlen;
+	const struct dz_snapshot *snap;
+	size_t qlen;                 /* the name's length; 0: FORMERR */
+	const struct dz_zone *zone;  /* the name's zone, or NULL */
+	const struct dz_slot *slot;  /* the name's first index probe */
+	const struct dz_node *node;  /* the name's node, or NULL */
+	unsigned at;                 /* the zone origin's suffix index */
+	bool found;                  /* node is the lookup's answer */
+	struct dz_lname qn;
+};
+
 struct dz_query_ctx {
 	uint16_t edns_size;
 	uint32_t rotate;       /* advances once per answer that rotated */
@@ -103,7 +121,10 @@ struct dz_query_ctx {
 	unsigned flags;        /* DZ_QUERY_* */
 	size_t qend;           /* request offset after the question */
 	uint16_t qtype, qclass;
-	struct dz_lname qn;    /* the question's name, lower case */
+	const struct dz_lname *qn; /* the question's name, lower case:
+				    * own, or a prepared one */
+	const struct dz_node *qnode; /* its node when prepared, or NULL */
+	bool qnode_ok;         /* qnode is the lookup's answer in zone */
 	size_t qname_len;
 	uint16_t zone_ptr;     /* where the zone's origin is in the question,
 				* as a compression target; 0: not there */
@@ -117,6 +138,7 @@ struct dz_query_ctx {
 	uint16_t an, ns, ar;
 	uint8_t flags2;        /* header byte 2 of the response */
 	size_t ncmp;
+	bool cmp_ready;        /* the question's labels are in cmp[] */
 	uint16_t cmp[CMP_MAX]; /* response offsets of labels written */
 	uint8_t cmp_len[CMP_MAX]; /* length of the name from there on */
 	const uint8_t *cmp_src[CMP_MAX]; /* that name in lower case, or NULL */
@@ -129,6 +151,8 @@ struct dz_query_ctx {
 	uint8_t wname[DZ_DNAME_MAX + 2]; /* scratch: "*." + closest encloser */
 	uint8_t chain[CHAIN_MAX][DZ_DNAME_MAX]; /* CNAME targets followed */
 	uint8_t chain_len[CHAIN_MAX];
+	struct dz_lname own;   /* the question's name when not prepared */
+	struct prep prep[DZ_QUERY_BATCH];
 };
 
 struct dz_query_ident dz_query_ident;
@@ -265,6 +289,9 @@ static bool parse_rest(struct dz_query_ctx *q)
 		dz_wire_get_u16(q->req + 10),
 	};
 
+	if ((counts[0] | counts[1] | counts[2]) == 0) {
+		return pos == q->reqlen; /* most queries: no EDNS */
+	}
 	for (int s = 0; s < 3; s++) {
 		for (uint16_t i = 0; i < counts[s]; i++) {
 			if (!parse_rr(q, &pos, s)) {
@@ -275,17 +302,30 @@ static bool parse_rest(struct dz_query_ctx *q)
 	return pos == q->reqlen;
 }
 
-/* The question: one uncompressed name, type and class. */
-static bool parse_question(struct dz_query_ctx *q)
+/*
+ * The question's name, parsed into ln in one pass (checked, lower-cased,
+ * every suffix hashed); its length, or 0 when the question is not one
+ * uncompressed name, type and class (or QDCOUNT is not 1).
+ */
+static size_t question_name(struct dz_lname *ln, const uint8_t *req,
+			    size_t reqlen)
 {
 	size_t n;
 
-	if (dz_wire_get_u16(q->req + 4) != 1) {
-		return false;
+	if (dz_wire_get_u16(req + 4) != 1) {
+		return 0;
 	}
-	/* one pass: checked, lower-cased, every suffix hashed */
-	n = dz_lname_parse(&q->qn, q->req + HDR_LEN, q->req + q->reqlen);
-	if (n == 0 || q->reqlen - HDR_LEN - n < 4) {
+	n = dz_lname_parse(ln, req + HDR_LEN, req + reqlen);
+	if (n == 0 || reqlen - HDR_LEN - n < 4) {
+		return 0;
+	}
+	return n;
+}
+
+/* The question, its name of length n parsed (0: malformed). */
+static bool parse_question(struct dz_query_ctx *q, size_t n)
+{
+	if (n == 0) {
 		return false;
 	}
 	q->qname_len = n;
@@ -348,6 +388,24 @@ static const uint8_t *pool_lower(struct dz_query_ctx *q, const uint8_t *name,
 }
 
 /*
+ * The question's labels are the first compression targets; entered when
+ * a name first needs the search (most answers' names are pointers to the
+ * question or its zone, without one). No other target is in yet.
+ */
+static void cmp_question(struct dz_query_ctx *q)
+{
+	const struct dz_lname *qn = q->qn;
+
+	for (unsigned i = 0; i < qn->labels; i++) {
+		q->cmp[i] = (uint16_t)(HDR_LEN + qn->off[i]);
+		q->cmp_len[i] = (uint8_t)(qn->len - qn->off[i]);
+		q->cmp_src[i] = qn->name + qn->off[i];
+	}
+	q->ncmp = qn->labels;
+	q->cmp_ready = true;
+}
+
+/*
  * Write a name, compressed against the suffixes already written (and
  * its own labels become targets for later names). lname is the name in
  * lower case (the name itself when it is), NULL to make one. The
@@ -362,13 +420,17 @@ static void put_name(struct dz_query_ctx *q, const uint8_t *name,
 	size_t len;
 	uint16_t off;
 
-	if (name == q->qn.name && q->qn.labels > 0) {
+	if (name == q->qn->name && q->qn->labels > 0) {
 		dz_wire_put_u16(w, 0xc000 | HDR_LEN);
 		return;
 	}
 	if (q->zone_ptr != 0 && name == q->zone->origin) {
 		dz_wire_put_u16(w, (uint16_t)(0xc000 | q->zone_ptr));
 		return;
+	}
+	if (!q->cmp_ready) {
+		cmp_question(q);
+		base = q->ncmp;
 	}
 	len = dz_dname_len(name);
 	if (lname == NULL) {
@@ -436,9 +498,18 @@ static void put_rr(struct dz_query_ctx *q, const uint8_t *owner,
 	size_t n = (size_t)dz_wire_get_u16(rr) + 2;
 	uint8_t *p;
 
-	put_name(q, owner, owner); /* owners are lower case */
-	if (!dz_wire_reserve(w, 8 + (plain_rdata(rs) ? n : 0))) {
-		return;
+	if (owner == q->qn->name && q->qn->labels > 0) {
+		/* the usual owner, the question's name: no search */
+		if (!dz_wire_reserve(w, 10 + (plain_rdata(rs) ? n : 0))) {
+			return;
+		}
+		dz_wire_set_u16(w->buf + w->pos, 0xc000 | HDR_LEN);
+		w->pos += 2;
+	} else {
+		put_name(q, owner, owner); /* owners are lower case */
+		if (!dz_wire_reserve(w, 8 + (plain_rdata(rs) ? n : 0))) {
+			return;
+		}
 	}
 	p = w->buf + w->pos;
 	dz_wire_set_u16(p, rs->type);
@@ -495,6 +566,7 @@ static void put_additional(struct dz_query_ctx *q, const uint8_t *owner,
 			   const struct dz_rrset *rs)
 {
 	size_t pos = q->w.pos, ncmp = q->ncmp;
+	bool ready = q->cmp_ready;
 	uint16_t ar = q->ar;
 
 	put_rrset(q, owner, rs, rs->ttl, &q->ar);
@@ -502,6 +574,7 @@ static void put_additional(struct dz_query_ctx *q, const uint8_t *owner,
 		q->w.err = false;
 		q->w.pos = pos;
 		q->ncmp = ncmp;
+		q->cmp_ready = ready;
 		q->ar = ar;
 	}
 }
@@ -689,7 +762,8 @@ static void find(struct dz_query_ctx *q, const struct dz_lname *ln,
 		 struct found *f)
 {
 	const struct dz_zone *z = q->zone;
-	const struct dz_node *n = suffix_node(z, ln, 0);
+	const struct dz_node *n = ln == q->qn && q->qnode_ok ? q->qnode :
+				  suffix_node(z, ln, 0);
 	unsigned at = 0;
 
 	f->node = n;
@@ -740,7 +814,7 @@ static bool next_target(struct dz_query_ctx *q, const struct dz_rrset *rs,
 		return false;
 	}
 	if (!dz_dname_is_subdomain(t->name, q->zone->origin) ||
-	    (n == q->qname_len && memcmp(t->name, q->qn.name, n) == 0)) {
+	    (n == q->qname_len && memcmp(t->name, q->qn->name, n) == 0)) {
 		return false;
 	}
 	for (unsigned i = 0; i < step; i++) {
@@ -761,8 +835,8 @@ static bool next_target(struct dz_query_ctx *q, const struct dz_rrset *rs,
  */
 static int lookup(struct dz_query_ctx *q)
 {
-	const struct dz_lname *ln = &q->qn;
-	const uint8_t *name = q->qn.name;
+	const struct dz_lname *ln = q->qn;
+	const uint8_t *name = q->qn->name;
 	const struct dz_rrset *cname;
 	struct found f;
 
@@ -792,11 +866,11 @@ static const struct dz_zone *ds_zone(const struct dz_query_ctx *q,
 	const struct dz_zone *p;
 
 	if (q->qtype != T_DS || q->qname_len != z->origin_len ||
-	    q->qn.labels == 0) {
+	    q->qn->labels == 0) {
 		return z;
 	}
-	p = dz_snapshot_find_zone(q->snap, q->qn.name + q->qn.off[1],
-				  q->qname_len - q->qn.off[1]);
+	p = dz_snapshot_find_zone(q->snap, q->qn->name + q->qn->off[1],
+				  q->qname_len - q->qn->off[1]);
 	return p != NULL ? p : z;
 }
 
@@ -875,8 +949,11 @@ static size_t size_limit(const struct dz_query_ctx *q)
 	return n < q->edns_size ? n : q->edns_size;
 }
 
-/* The question parsed and passed every check: look the name up. */
-static size_t answer(struct dz_query_ctx *q)
+/*
+ * The question parsed and passed every check: look the name up, with
+ * what dz_query_prepare() found when p is not NULL.
+ */
+static size_t answer(struct dz_query_ctx *q, const struct prep *p)
 {
 	size_t limit = size_limit(q);
 	int rcode;
@@ -884,21 +961,24 @@ static size_t answer(struct dz_query_ctx *q)
 	const struct dz_zone *z;
 	unsigned at = 0;
 
-	z = dz_snapshot_find_zone_ln(q->snap, &q->qn, &at);
+	if (p != NULL) {
+		z = p->zone;
+		at = p->at;
+	} else {
+		z = dz_snapshot_find_zone_ln(q->snap, q->qn, &at);
+	}
 	if (z == NULL) {
 		return reply(q, RC_REFUSED, true, q->edns);
 	}
 	q->zone = ds_zone(q, z);
-	q->w.cap = limit - opt_room(q);
-	/* the question's labels are the first compression targets */
-	for (unsigned i = 0; i < q->qn.labels; i++) {
-		q->cmp[i] = (uint16_t)(HDR_LEN + q->qn.off[i]);
-		q->cmp_len[i] = (uint8_t)(q->qn.len - q->qn.off[i]);
-		q->cmp_src[i] = q->qn.name + q->qn.off[i];
+	/* the prepared node is the one the lookup would find in z */
+	if (p != NULL && p->found && q->zone == z) {
+		q->qnode = p->node;
+		q->qnode_ok = true;
 	}
-	q->ncmp = q->qn.labels;
-	if (q->zone == z && at < q->qn.labels) {
-		q->zone_ptr = (uint16_t)(HDR_LEN + q->qn.off[at]);
+	q->w.cap = limit - opt_room(q);
+	if (q->zone == z && at < q->qn->labels) {
+		q->zone_ptr = (uint16_t)(HDR_LEN + q->qn->off[at]);
 	}
 	dz_wire_put_bytes(&q->w, q->req + HDR_LEN, q->qend - HDR_LEN);
 	q->flags2 |= F2_AA;
@@ -928,7 +1008,7 @@ static const uint8_t *chaos_text(const struct dz_query_ctx *q, size_t *len)
 	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (q->qname_len != names[i].len ||
-		    memcmp(q->qn.name, names[i].name, names[i].len) != 0) {
+		    memcmp(q->qn->name, names[i].name, names[i].len) != 0) {
 			continue;
 		}
 		*len = names[i].version ? q->ident.version_len :
@@ -997,6 +1077,8 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	q->qend = HDR_LEN;
 	q->qname_len = 0;
 	q->zone_ptr = 0;
+	q->qnode = NULL;
+	q->qnode_ok = false;
 	q->edns = q->do_bit = q->tsig = q->rotated = q->wild = false;
 	q->nsid = false;
 	/* Sampled: a clock read costs about as much as a small answer. */
@@ -1007,6 +1089,7 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	q->edns_payload = 0;
 	q->an = q->ns = q->ar = 0;
 	q->ncmp = 0;
+	q->cmp_ready = false;
 	q->npool = 0;
 	q->nseen = 0;
 	q->flags2 = F2_QR | (req[2] & (F2_OPCODE | F2_RD));
@@ -1015,10 +1098,105 @@ static void reset(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	dz_wire_put_bytes(&q->w, "\0\0\0\0\0\0\0\0\0\0", 10);
 }
 
+/* ---- Batches --------------------------------------------------------- */
+
+void dz_query_prepare(struct dz_query_ctx *q, const struct dz_snapshot *snap,
+		      unsigned i, const uint8_t *req, size_t reqlen)
+{
+	struct prep *p;
+	const struct dz_zone *z;
+	uint32_t k;
+
+	if (i >= DZ_QUERY_BATCH) {
+		return; /* answered from scratch */
+	}
+	p = &q->prep[i];
+	p->req = req;
+	p->reqlen = reqlen;
+	p->snap = snap;
+	p->zone = NULL;
+	p->found = false;
+	p->qlen = 0;
+	if (reqlen < HDR_LEN || (req[2] & F2_QR)) {
+		p->req = NULL; /* dropped: nothing to prepare */
+		return;
+	}
+	p->qlen = question_name(&p->qn, req, reqlen);
+	if (p->qlen == 0) {
+		return;
+	}
+	p->zone = z = dz_snapshot_find_zone_ln(snap, &p->qn, &p->at);
+	if (z != NULL) {
+		k = p->qn.hash[0] & z->mask;
+		p->slot = &z->slots[k >> DZ_SLOT_PAGE_SHIFT]
+				   [k & (DZ_SLOT_PAGE - 1)];
+		__builtin_prefetch(p->slot);
+	}
+}
+
+/*
+ * The node of each prepared name: every slot's node is loaded, then each
+ * name is looked up (its slot and node now at hand) and its RRsets
+ * loaded. Three dependent misses per query, overlapped across the batch.
+ */
+void dz_query_prefetch(struct dz_query_ctx *q, unsigned n)
+{
+	if (n > DZ_QUERY_BATCH) {
+		n = DZ_QUERY_BATCH;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct prep *p = &q->prep[i];
+		const struct dz_zone *z = p->zone;
+		uint32_t k;
+
+		if (p->req == NULL || z == NULL || p->slot->node == 0 ||
+		    p->slot->hash != p->qn.hash[0]) {
+			continue;
+		}
+		k = p->slot->node - 1;
+		__builtin_prefetch(&z->nodes[k >> DZ_NODE_PAGE_SHIFT]
+					    [k & (DZ_NODE_PAGE - 1)]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct prep *p = &q->prep[i];
+
+		if (p->req == NULL || p->zone == NULL) {
+			continue;
+		}
+		p->node = dz_zone_find(p->zone, p->qn.name, p->qn.len,
+				       p->qn.hash[0]);
+		p->found = true;
+		if (p->node != NULL) {
+			__builtin_prefetch(p->node->rrsets);
+		}
+	}
+}
+
+/* The preparation flags name for this query, or NULL. */
+static const struct prep *prepared(const struct dz_query_ctx *q,
+				   const struct dz_snapshot *snap,
+				   const uint8_t *req, size_t reqlen,
+				   unsigned flags)
+{
+	unsigned i = flags >> DZ_QUERY_PREP_SHIFT;
+	const struct prep *p;
+
+	if (i == 0 || i > DZ_QUERY_BATCH) {
+		return NULL;
+	}
+	p = &q->prep[i - 1];
+	/* a signed query is answered from its unsigned copy: not this */
+	if (p->req != req || p->reqlen != reqlen || p->snap != snap) {
+		return NULL;
+	}
+	return p;
+}
+
 size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 		       const uint8_t *req, size_t reqlen, uint8_t *resp,
 		       unsigned flags)
 {
+	const struct prep *p;
 	bool qok;
 	int rc;
 
@@ -1030,7 +1208,14 @@ size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 		return 0;
 	}
 	reset(q, snap, req, reqlen, resp, flags);
-	qok = parse_question(q);
+	p = prepared(q, snap, req, reqlen, flags);
+	if (p != NULL) {
+		q->qn = &p->qn;
+		qok = parse_question(q, p->qlen);
+	} else {
+		q->qn = &q->own;
+		qok = parse_question(q, question_name(&q->own, req, reqlen));
+	}
 	if ((req[2] & F2_OPCODE) != 0) {
 		return reply(q, RC_NOTIMP, qok, false);
 	}
@@ -1053,47 +1238,52 @@ size_t dz_query_answer(struct dz_query_ctx *q, const struct dz_snapshot *snap,
 	if (rc >= 0) {
 		return reply(q, rc, true, q->edns);
 	}
-	return answer(q);
+	return answer(q, p);
+}
+
+/* The class of the last answer (it was not dropped). */
+static enum dz_answer_class answer_class(const struct dz_query_ctx *q)
+{
+	switch (q->rcode) {
+	case RC_NOERROR:
+		if (q->an > 0) {
+			return DZ_ANS_POSITIVE;
+		}
+		if (q->zone != NULL && !(q->flags2 & F2_AA)) {
+			return DZ_ANS_REFERRAL;
+		}
+		return DZ_ANS_NODATA;
+	case RC_NXDOMAIN:
+		return DZ_ANS_NXDOMAIN;
+	case RC_REFUSED:
+		return DZ_ANS_REFUSED;
+	default:
+		return DZ_ANS_ERROR;
+	}
 }
 
 void dz_query_last(const struct dz_query_ctx *q, struct dz_query_info *info)
 {
-	memset(info, 0, sizeof(*info));
 	if (q->rcode < 0) {
+		*info = (struct dz_query_info){ .cls = DZ_ANS_DROPPED };
 		return;
 	}
-	info->zone = q->zone;
-	info->qname = q->qname_len > 0 ? q->qn.name : NULL;
-	info->qname_len = q->qname_len;
-	info->qtype = q->qtype;
-	info->qclass = q->qclass;
-	info->opcode = (uint8_t)((q->flags2 & F2_OPCODE) >> 3);
-	info->rcode = (uint16_t)q->rcode;
-	info->edns = q->edns;
-	info->do_bit = q->do_bit;
-	info->tc = (q->flags2 & F2_TC) != 0;
-	info->wildcard = q->wild;
-	info->nsid = q->nsid;
-	info->len = q->rlen;
-	info->start_ns = q->start_ns;
-	switch (q->rcode) {
-	case RC_NOERROR:
-		if (q->an > 0) {
-			info->cls = DZ_ANS_POSITIVE;
-		} else if (q->zone != NULL && !(q->flags2 & F2_AA)) {
-			info->cls = DZ_ANS_REFERRAL;
-		} else {
-			info->cls = DZ_ANS_NODATA;
-		}
-		break;
-	case RC_NXDOMAIN:
-		info->cls = DZ_ANS_NXDOMAIN;
-		break;
-	case RC_REFUSED:
-		info->cls = DZ_ANS_REFUSED;
-		break;
-	default:
-		info->cls = DZ_ANS_ERROR;
-		break;
-	}
+	/* every field: no memset of the whole first */
+	*info = (struct dz_query_info){
+		.cls = answer_class(q),
+		.zone = q->zone,
+		.qname = q->qname_len > 0 ? q->qn->name : NULL,
+		.qname_len = q->qname_len,
+		.qtype = q->qtype,
+		.qclass = q->qclass,
+		.opcode = (uint8_t)((q->flags2 & F2_OPCODE) >> 3),
+		.rcode = (uint16_t)q->rcode,
+		.edns = q->edns,
+		.do_bit = q->do_bit,
+		.tc = (q->flags2 & F2_TC) != 0,
+		.wildcard = q->wild,
+		.nsid = q->nsid,
+		.len = q->rlen,
+		.start_ns = q->start_ns,
+	};
 }

@@ -76,12 +76,32 @@ enum {
 };
 
 /*
+ * A batch of UDP queries is answered in two steps, so that the cache
+ * misses of its lookups overlap instead of adding up:
+ *   dz_query_prepare() for each query i of the batch (i < DZ_QUERY_BATCH),
+ *   dz_query_prefetch() once for the batch,
+ *   then dz_query_answer() for each, with DZ_QUERY_PREPARED(i) in flags:
+ * the question is parsed, lower-cased and hashed and the name looked up
+ * once, in the preparation. Use the same snapshot (inside one read lock)
+ * and request buffers, unchanged, for all three. A query that flags no
+ * preparation, or another buffer (a signed query's unsigned copy), is
+ * answered from scratch.
+ */
+#define DZ_QUERY_BATCH 32
+#define DZ_QUERY_PREP_SHIFT 8
+#define DZ_QUERY_PREPARED(i) (((unsigned)(i) + 1) << DZ_QUERY_PREP_SHIFT)
+
+void dz_query_prepare(struct dz_query_ctx *q, const struct dz_snapshot *snap,
+		      unsigned i, const uint8_t *req, size_t reqlen);
+void dz_query_prefetch(struct dz_query_ctx *q, unsigned n);
+
+/*
  * Answer one query.
  * [in]  snap: the published snapshot (inside a read lock), may be NULL
  *       (then everything is REFUSED).
  * [in]  req, reqlen: the query message.
  * [out] resp: at least DZ_MSG_MAX bytes.
- * [in]  flags: DZ_QUERY_*.
+ * [in]  flags: DZ_QUERY_*, DZ_QUERY_PREPARED(i).
  * Returns the response length, or 0 when the query must be dropped (too
  * short to answer, QR set). Follows RFC 1034 4.3.2, 1035, 2181, 2308, 6891,
  * 8482: see query.c. Hot path: no allocation, no lock, no syscall.

@@ -44,6 +44,7 @@ struct b_set {
 	uint32_t ttl;
 	uint16_t type;
 	bool merged;        /* DZ_RRSET_F_MERGED */
+	bool rot;           /* its kind rotates (DZ_KIND_F_ROTATE) */
 };
 
 enum {
@@ -55,6 +56,7 @@ struct b_owner {
 	const uint8_t *name; /* arena, lower case */
 	uint32_t hash;
 	uint32_t sets;      /* its first RRset + 1 */
+	uint32_t bytes;     /* its node's block: see rrsets_size() */
 	uint16_t nsets;     /* RRsets in the list (edits: some emptied) */
 	uint8_t len;
 	uint8_t flags;      /* B_* */
@@ -75,6 +77,7 @@ struct dz_zone_builder {
 	struct dz_slot *table;
 	size_t mask;
 	size_t nrr;
+	size_t most;        /* the most RRs in one RRset */
 };
 
 #ifndef MADV_POPULATE_WRITE
@@ -324,6 +327,25 @@ static struct b_set *rrset_find(const struct dz_zone_builder *b,
 	return NULL;
 }
 
+/* Does an RRset of this type get rotation groups (rrset_groups())? */
+static bool type_rotates(uint16_t type)
+{
+	const struct dz_kind *k = dz_kind_lookup_type(type);
+
+	return k != NULL && k->compare != NULL &&
+	       (k->flags & DZ_KIND_F_ROTATE);
+}
+
+/* Room for add more octets in o's block (an owner of 4 GiB: no). */
+static bool bytes_add(struct b_owner *o, size_t add)
+{
+	if (add > UINT32_MAX - o->bytes) {
+		return false;
+	}
+	o->bytes += (uint32_t)add;
+	return true;
+}
+
 /* A new, empty RRset of type at o (b->sets may move); NULL on OOM. */
 static struct b_set *rrset_new(struct dz_zone_builder *b, struct b_owner *o,
 			       uint16_t type, uint32_t ttl)
@@ -332,14 +354,24 @@ static struct b_set *rrset_new(struct dz_zone_builder *b, struct b_owner *o,
 
 	if (o->nsets == UINT16_MAX ||
 	    grow((void **)&b->sets, &b->csets, b->nsets + 1,
-		 sizeof(*b->sets)) != 0) {
+		 sizeof(*b->sets)) != 0 ||
+	    !bytes_add(o, sizeof(struct dz_rrset))) {
 		return NULL;
 	}
 	s = &b->sets[b->nsets];
-	*s = (struct b_set){ .next = o->sets, .type = type, .ttl = ttl };
+	*s = (struct b_set){ .next = o->sets, .type = type, .ttl = ttl,
+			     .rot = type_rotates(type) };
 	o->sets = (uint32_t)++b->nsets;
 	o->nsets++;
 	return s;
+}
+
+/* The octets an RR takes in its node's block: pointer, rotation group,
+ * "u16 rdlen, rdata". */
+static size_t rr_bytes(const struct b_set *s, const uint8_t *rd)
+{
+	return sizeof(uint8_t *) + (s->rot ? sizeof(uint16_t) : 0) + 2 +
+	       dz_wire_get_u16(rd);
 }
 
 /* Lower-case copy of owner in out; false when not at or below origin. */
@@ -356,23 +388,24 @@ static bool owner_norm(const struct dz_zone_builder *b, const uint8_t *owner,
 	       dz_dname_is_subdomain(out, b->origin);
 }
 
-/* Link the RR rd (u16 rdlen, rdata; kept as it is) into s. */
-static int rr_link(struct dz_zone_builder *b, struct b_set *s,
-		   const uint8_t *rd)
+/* Link the RR rd (u16 rdlen, rdata; kept as it is) into s, o's. */
+static int rr_link(struct dz_zone_builder *b, struct b_owner *o,
+		   struct b_set *s, const uint8_t *rd)
 {
 	if (grow((void **)&b->rrs, &b->crrs, b->nrrs + 1,
-		 sizeof(*b->rrs)) != 0) {
+		 sizeof(*b->rrs)) != 0 || !bytes_add(o, rr_bytes(s, rd))) {
 		return DZ_ENOMEM;
 	}
 	b->rrs[b->nrrs] = (struct b_rr){ .rd = rd, .next = s->rrs };
 	s->rrs = (uint32_t)++b->nrrs;
 	s->count++;
+	b->most = s->count > b->most ? s->count : b->most;
 	return 0;
 }
 
-/* Add a copy of the RR to s; *out (may be NULL): the copy. */
-static int rr_append(struct dz_zone_builder *b, struct b_set *s,
-		     const uint8_t *rdata, uint16_t rdlen,
+/* Add a copy of the RR to s, o's; *out (may be NULL): the copy. */
+static int rr_append(struct dz_zone_builder *b, struct b_owner *o,
+		     struct b_set *s, const uint8_t *rdata, uint16_t rdlen,
 		     const uint8_t **out)
 {
 	uint8_t *rr = dz_arena_alloc_raw(b->rdata, (size_t)rdlen + 2);
@@ -384,7 +417,7 @@ static int rr_append(struct dz_zone_builder *b, struct b_set *s,
 	if (rdlen > 0) {
 		memcpy(rr + 2, rdata, rdlen);
 	}
-	if (rr_link(b, s, rr) != 0) {
+	if (rr_link(b, o, s, rr) != 0) {
 		return DZ_ENOMEM;
 	}
 	if (out != NULL) {
@@ -452,7 +485,7 @@ int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
 		s->merged = true;
 		return 0; /* identical RR: collapse */
 	}
-	return rr_append(b, s, rdata, rdlen, NULL);
+	return rr_append(b, o, s, rdata, rdlen, NULL);
 }
 
 bool dz_zone_builder_has(const struct dz_zone_builder *b,
@@ -471,26 +504,59 @@ bool dz_zone_builder_has(const struct dz_zone_builder *b,
 
 /* ---- finish -------------------------------------------------------------- */
 
-/* Add an owner entry (no RRsets) for every name between apex and owners. */
-static int add_ents(struct dz_zone_builder *b)
+/*
+ * Add an owner entry (no RRsets) for every name between apex and owners,
+ * and note in *upp the index of each one's parent (the apex's: its own;
+ * UINT32_MAX when the apex has no entry: finish fails then). malloc'd.
+ */
+static int add_ents(struct dz_zone_builder *b, uint32_t **upp)
 {
-	size_t n = b->nowners; /* entries added below need no walk */
+	size_t n = b->nowners, cap = 0, slot; /* new entries need no walk */
+	const struct b_owner *a = owner_find(b, b->origin, b->origin_len,
+					     dz_name_hash(b->origin,
+							  b->origin_len),
+					     &slot);
+	uint32_t apex = a != NULL ? (uint32_t)(a - b->owners) : UINT32_MAX;
+	uint32_t *up = NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		const uint8_t *name = b->owners[i].name;
-		size_t len = b->owners[i].len;
-		unsigned labels = dz_dname_labels(name);
-		for (; labels > b->origin_labels + 1; labels--) {
+		for (size_t k = i;;) {
+			/* in the arena: owner_get's realloc does not move it */
+			const uint8_t *name = b->owners[k].name;
+			size_t len = b->owners[k].len, had = b->nowners, pk;
+			struct b_owner *o;
+			if (grow((void **)&up, &cap, b->nowners, sizeof(*up))) {
+				goto oom;
+			}
+			if (len == b->origin_len) {
+				up[k] = (uint32_t)k;
+				break;
+			}
 			len -= (size_t)name[0] + 1;
 			name += name[0] + 1;
-			/* name is in the arena: owner_get's realloc of
-			 * b->owners does not move it */
-			if (owner_get(b, name, len) == NULL) {
-				return DZ_ENOMEM;
+			if (len == b->origin_len) {
+				up[k] = apex;
+				break;
 			}
+			if ((o = owner_get(b, name, len)) == NULL) {
+				goto oom;
+			}
+			pk = (size_t)(o - b->owners);
+			up[k] = (uint32_t)pk;
+			if (b->nowners == had) {
+				break; /* its own walk does the rest */
+			}
+			k = pk;
 		}
 	}
+	if (grow((void **)&up, &cap, b->nowners + 1, sizeof(*up)) != 0) {
+		goto oom;
+	}
+	*upp = up;
 	return 0;
+oom:
+	free(up);
+	return DZ_ENOMEM;
 }
 
 /*
@@ -641,54 +707,37 @@ static void sets_sort(const struct dz_zone_builder *b, struct b_owner *o)
 
 /*
  * One block per node: its RRsets, their RR pointers, rotation groups and
- * rdata, so an answer reads a line or two past the node. What goes in
- * o's block (its types sorted first); *most: the most RRs in one set.
+ * rdata, so an answer reads a line or two past the node. The builder
+ * counts the octets as RRs come (o->bytes): sizing every block needs
+ * no walk over the RRs.
  */
-static void rrsets_count(const struct dz_zone_builder *b, struct b_owner *o,
-			 size_t *nptr, size_t *ngrp, size_t *nrd, size_t *most)
+static size_t rrsets_size(const struct b_owner *o)
 {
-	*nptr = *ngrp = *nrd = 0;
-	sets_sort(b, o);
-	for (uint32_t l = o->sets; l != 0; l = set_at(b, l)->next) {
-		const struct b_set *s = set_at(b, l);
-		struct dz_rrset probe = { .type = s->type };
-		const struct dz_kind *k = dz_kind_lookup_type(s->type);
-		rrset_flags(&probe, k);
-		*nptr += s->count;
-		*ngrp += rotates(&probe, k) ? s->count : 0;
-		for (uint32_t r = s->rrs; r != 0; r = rr_at(b, r)->next) {
-			*nrd += (size_t)dz_wire_get_u16(rr_at(b, r)->rd) + 2;
-		}
-		*most = s->count > *most ? s->count : *most;
-	}
+	return o->bytes;
 }
 
-/* The size of o's block. */
-static size_t rrsets_size(const struct dz_zone_builder *b, struct b_owner *o,
-			  size_t *most)
-{
-	size_t nptr, ngrp, nrd;
-
-	rrsets_count(b, o, &nptr, &ngrp, &nrd, most);
-	return o->nsets * sizeof(struct dz_rrset) +
-	       nptr * sizeof(uint8_t *) + ngrp * sizeof(uint16_t) + nrd;
-}
-
-/* Fill sets, a block of rrsets_size(o) bytes, from o. */
+/* Fill sets, a block of rrsets_size(o) bytes, from o (its RRsets put in
+ * type order first). */
 static void rrsets_fill(struct dz_node *n, const struct dz_zone_builder *b,
 			struct b_owner *o, struct dz_rrset *sets,
 			const uint8_t **tmp)
 {
-	size_t nptr, ngrp, nrd, most = 0, t = 0;
+	size_t nptr = 0, ngrp = 0, t = 0;
 	struct carve c;
 
-	rrsets_count(b, o, &nptr, &ngrp, &nrd, &most);
+	sets_sort(b, o);
+	for (uint32_t l = o->sets; l != 0; l = set_at(b, l)->next) {
+		const struct b_set *s = set_at(b, l);
+		nptr += s->count;
+		ngrp += s->rot ? s->count : 0;
+	}
 	c.ptrs = (uint8_t *)(sets + o->nsets);
 	c.groups = c.ptrs + nptr * sizeof(uint8_t *);
 	c.rd = c.groups + ngrp * sizeof(uint16_t);
 	for (uint32_t l = o->sets; l != 0; l = set_at(b, l)->next) {
 		rrset_make(&sets[t++], b, set_at(b, l), tmp, &c);
 	}
+	assert((uint8_t *)c.rd == (uint8_t *)sets + o->bytes);
 	n->rrsets = sets;
 	n->nrrsets = o->nsets;
 }
@@ -697,8 +746,7 @@ static int node_rrsets(struct dz_arena *a, struct dz_node *n,
 		       const struct dz_zone_builder *b, struct b_owner *o,
 		       const uint8_t **tmp)
 {
-	size_t most = 0, size = rrsets_size(b, o, &most);
-	struct dz_rrset *sets = dz_arena_alloc_raw(a, size);
+	struct dz_rrset *sets = dz_arena_alloc_raw(a, rrsets_size(o));
 
 	if (sets == NULL) {
 		return DZ_ENOMEM;
@@ -728,6 +776,9 @@ static void node_make(struct dz_zone *z, struct dz_node *n,
 		rrsets_fill(&v, b, o, (struct dz_rrset *)(void *)block, tmp);
 	} else {
 		v.flags |= DZ_NODE_F_ENT;
+	}
+	if (o->len != z->origin_len && dz_node_rrset(&v, T_NS) != NULL) {
+		v.flags |= DZ_NODE_F_DELEG; /* zone_mark() does the rest */
 	}
 	if (rel <= DZ_NODE_REL) {
 		memcpy(v.rel, o->name, rel);
@@ -991,9 +1042,11 @@ static int sort_canonical(const struct dz_zone *z, const struct dz_node **s,
 }
 
 /*
- * The name index, the page directories over the flat arrays, the order.
- * The builder's owner index is the same table when it has the same size
- * (filled in the same order): copied, not made again.
+ * The name index and the page directories over the flat arrays. The
+ * builder's owner index is the same table when it has the same size
+ * (filled in the same order): copied, not made again. The canonical
+ * order is made on first use (dz_zone_sorted): only transfers and
+ * walks need it, and a big zone is served sooner without it.
  */
 static int zone_index(struct dz_zone *z, const struct dz_zone_builder *b,
 		      struct dz_node *nodes)
@@ -1004,7 +1057,7 @@ static int zone_index(struct dz_zone *z, const struct dz_zone_builder *b,
 				     DZ_NODE_PAGE;
 	struct dz_slot *t;
 	const struct dz_slot **sdir;
-	const struct dz_node **ndir, **s;
+	const struct dz_node **ndir;
 
 	while (size < z->nnodes * 2) {
 		size *= 2;
@@ -1014,8 +1067,7 @@ static int zone_index(struct dz_zone *z, const struct dz_zone_builder *b,
 	t = dz_arena_alloc_raw(a, size * sizeof(*t));
 	sdir = dz_arena_alloc(a, nsp * sizeof(*sdir));
 	ndir = dz_arena_alloc(a, nnp * sizeof(*ndir));
-	s = dz_arena_alloc_raw(a, z->nnodes * sizeof(*s));
-	if (t == NULL || sdir == NULL || ndir == NULL || s == NULL) {
+	if (t == NULL || sdir == NULL || ndir == NULL) {
 		return DZ_ENOMEM;
 	}
 	for (size_t p = 0; p < nsp; p++) {
@@ -1026,57 +1078,40 @@ static int zone_index(struct dz_zone *z, const struct dz_zone_builder *b,
 	}
 	z->mask = (uint32_t)(size - 1);
 	prefault(t, size * sizeof(*t));
-	prefault(s, z->nnodes * sizeof(*s));
 	if (same) {
 		memcpy(t, b->table, size * sizeof(*t));
 	} else {
 		memset(t, 0, size * sizeof(*t));
 	}
-	for (size_t k = 0; k < z->nnodes; k++) {
+	for (size_t k = 0; k < z->nnodes && !same; k++) {
 		size_t i = nodes[k].hash & z->mask;
-		s[k] = &nodes[k];
-		if (same) {
-			continue;
-		}
 		while (t[i].node != 0) {
 			i = (i + 1) & z->mask;
 		}
 		t[i].hash = nodes[k].hash;
 		t[i].node = (uint32_t)(k + 1);
 	}
-	if (sort_canonical(z, s, true) != 0) {
-		return DZ_ENOMEM;
-	}
 	z->slots = sdir;
 	z->nodes = ndir;
 	z->ncap = z->nnodes;
-	atomic_init(&z->sorted, s);
+	atomic_init(&z->sorted, NULL);
 	return 0;
-}
-
-/* The node one label up (it exists: add_ents made every ancestor). */
-static struct dz_node *parent_of(struct dz_zone *z, const struct dz_node *n)
-{
-	const uint8_t *p = n->name + n->name[0] + 1;
-
-	return (struct dz_node *)dz_zone_lookup(z, p,
-						n->name_len - n->name[0] - 1u);
 }
 
 /*
  * Zone cuts and wildcards, for the query path: DZ_NODE_F_DELEG on every
- * non-apex node with NS, DZ_NODE_F_OCCLUDED on every node below one,
- * DZ_NODE_F_WILD_PARENT on the parent of each "*" node. And for edits,
- * each node's count of children and the zone's of wildcards.
+ * non-apex node with NS (node_make() set it), DZ_NODE_F_OCCLUDED on
+ * every node below one, DZ_NODE_F_WILD_PARENT on the parent of each "*"
+ * node. And for edits, each node's count of children and the zone's of
+ * wildcards. up: each node's parent (add_ents()).
  */
-static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
+static void zone_mark(struct dz_zone *z, struct dz_node *nodes,
+		      const uint32_t *up)
 {
 	for (size_t k = 0; k < z->nnodes; k++) {
-		struct dz_node *n = &nodes[k];
-		if (!(n->flags & DZ_NODE_F_APEX) &&
-		    dz_node_rrset(n, T_NS) != NULL) {
-			n->flags |= DZ_NODE_F_DELEG;
+		if (nodes[k].flags & DZ_NODE_F_DELEG) {
 			z->flags |= DZ_ZONE_F_DELEG;
+			break;
 		}
 	}
 	for (size_t k = 0; k < z->nnodes; k++) {
@@ -1084,7 +1119,7 @@ static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
 		if (n->flags & DZ_NODE_F_APEX) {
 			continue;
 		}
-		p = parent_of(z, n);
+		p = &nodes[up[k]];
 		p->nchild++;
 		if (n->name[0] == 1 && n->name[1] == '*') {
 			n->flags |= DZ_NODE_F_WILDCARD;
@@ -1100,7 +1135,7 @@ static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
 				n->flags |= DZ_NODE_F_OCCLUDED;
 				break;
 			}
-			p = parent_of(z, p);
+			p = &nodes[up[p - nodes]];
 		}
 	}
 }
@@ -1181,9 +1216,9 @@ static void zone_init(struct dz_zone *z)
 
 /*
  * Making the nodes of a big zone is the last long step before it can
- * be served: it runs on every CPU, in two passes over runs of owners.
- * The first sorts each owner's types and sizes its block, one
- * allocation then holds every block, and the second fills them.
+ * be served: it runs on every CPU, over runs of owners. One allocation
+ * holds every block (their sizes known from the builder), and each run
+ * fills its owners' nodes and blocks.
  */
 #define NODE_RUN 4096
 
@@ -1193,65 +1228,47 @@ struct node_par {
 	struct b_owner *owners;
 	struct dz_node *nodes;
 	size_t n;
-	size_t *off;            /* n + 1: block sizes, then offsets */
+	size_t *off;            /* per run of NODE_RUN owners: its blocks */
 	uint8_t *blocks;
-	bool fill;              /* the second pass */
 	atomic_size_t next;
-	atomic_size_t maxrr;    /* the most RRs in one RRset */
 	atomic_bool nomem;
 };
 
-static void node_sizes(struct node_par *p, size_t from, size_t to,
-		       size_t *most)
+/* The size of o's block, aligned as an arena allocation of its own. */
+static size_t block_of(const struct b_owner *o)
 {
-	for (size_t i = from; i < to; i++) {
-		size_t size = p->owners[i].nsets == 0 ? 0 :
-			      rrsets_size(p->b, &p->owners[i], most);
-		/* each block aligned as an arena allocation of its own */
-		p->off[i] = (size + 15) & ~(size_t)15;
-	}
+	return o->nsets == 0 ? 0 : (rrsets_size(o) + 15) & ~(size_t)15;
 }
 
-static void node_fill(struct node_par *p, size_t from, size_t to,
-		      const uint8_t **tmp)
+static void node_fill(struct node_par *p, size_t run, const uint8_t **tmp)
 {
+	size_t from = run * NODE_RUN, off = p->off[run];
+	size_t to = from + NODE_RUN < p->n ? from + NODE_RUN : p->n;
+
 	/* each run maps its own part of the arrays, on its own CPU */
 	prefault(p->nodes + from, (to - from) * sizeof(*p->nodes));
-	prefault(p->blocks + p->off[from], p->off[to] - p->off[from]);
+	prefault(p->blocks + off, p->off[run + 1] - off);
 	for (size_t i = from; i < to; i++) {
 		node_make(p->z, &p->nodes[i], p->b, &p->owners[i],
-			  p->blocks + p->off[i], tmp);
+			  p->blocks + off, tmp);
+		off += block_of(&p->owners[i]);
 	}
 }
 
 static void node_run(void *arg)
 {
 	struct node_par *p = arg;
-	size_t most = 1, cur;
-	const uint8_t **tmp = NULL;
+	const uint8_t **tmp = malloc((p->b->most + 1) * sizeof(*tmp));
+	size_t run;
 
-	if (p->fill &&
-	    (tmp = malloc(atomic_load(&p->maxrr) * sizeof(*tmp))) == NULL) {
+	if (tmp == NULL) {
 		atomic_store(&p->nomem, true);
 		return;
 	}
-	for (;;) {
-		size_t from = atomic_fetch_add(&p->next, NODE_RUN);
-		size_t to = from + NODE_RUN < p->n ? from + NODE_RUN : p->n;
-		if (from >= p->n) {
-			break;
-		}
-		if (p->fill) {
-			node_fill(p, from, to, tmp);
-		} else {
-			node_sizes(p, from, to, &most);
-		}
+	while ((run = atomic_fetch_add(&p->next, 1)) * NODE_RUN < p->n) {
+		node_fill(p, run, tmp);
 	}
 	free(tmp);
-	cur = atomic_load(&p->maxrr);
-	while (most > cur &&
-	       !atomic_compare_exchange_weak(&p->maxrr, &cur, most)) {
-	}
 }
 
 /* Every node of z (the builder's owners) into nodes, on every CPU. */
@@ -1259,30 +1276,27 @@ static int nodes_make(struct dz_zone *z, struct dz_zone_builder *b,
 		      struct dz_node *nodes)
 {
 	struct node_par p = { .z = z, .b = b, .owners = b->owners,
-			      .nodes = nodes,
-			      .n = b->nowners };
+			      .nodes = nodes, .n = b->nowners };
 	unsigned threads = dz_par_threads(0, p.n, 4 * NODE_RUN);
+	size_t runs = (p.n + NODE_RUN - 1) / NODE_RUN, total = 0;
 	static uint8_t raw_none[1];
-	size_t total = 0;
 
-	p.off = malloc((p.n + 1) * sizeof(*p.off));
+	p.off = malloc((runs + 1) * sizeof(*p.off));
 	if (p.off == NULL) {
 		return DZ_ENOMEM;
 	}
-	atomic_init(&p.next, 0);
-	atomic_init(&p.maxrr, 1);
-	atomic_init(&p.nomem, false);
-	dz_par_run(threads, node_run, &p);
-	for (size_t i = 0; i <= p.n; i++) {
-		size_t size = i < p.n ? p.off[i] : 0;
-		p.off[i] = total;
-		total += size;
+	for (size_t i = 0; i < p.n; i++) {
+		if (i % NODE_RUN == 0) {
+			p.off[i / NODE_RUN] = total;
+		}
+		total += block_of(&b->owners[i]);
 	}
+	p.off[runs] = total;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.nomem, false);
 	/* (no RRsets at all: no block, and p.blocks + 0 is never read) */
 	p.blocks = total > 0 ? dz_arena_alloc_raw(b->arena, total) : raw_none;
 	if (p.blocks != NULL) {
-		p.fill = true;
-		atomic_store(&p.next, 0);
 		dz_par_run(threads, node_run, &p);
 	}
 	free(p.off);
@@ -1294,9 +1308,10 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 {
 	struct dz_zone *z = dz_arena_alloc(b->arena, sizeof(*z));
 	struct dz_node *nodes;
+	uint32_t *up = NULL;
 	uint8_t *raw;
 
-	if (z == NULL || add_ents(b) != 0) {
+	if (z == NULL || add_ents(b, &up) != 0) {
 		goto oom;
 	}
 	z->origin = b->origin;
@@ -1317,12 +1332,15 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	}
 	if (z->apex == NULL || !zone_soa(z)) {
 		*err = "no SOA record at the zone apex";
+		free(up);
 		return NULL;
 	}
 	if (zone_index(z, b, nodes) != 0) {
 		goto oom;
 	}
-	zone_mark(z, nodes);
+	zone_mark(z, nodes, up);
+	free(up);
+	up = NULL;
 	z->gen = gen_new(b->arena, NULL);
 	if (z->gen == NULL) {
 		goto oom;
@@ -1331,6 +1349,7 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	z->bytes = dz_arena_used(b->arena);
 	return z;
 oom:
+	free(up);
 	*err = "out of memory";
 	return NULL;
 }
@@ -1456,7 +1475,7 @@ const struct dz_node *const *dz_zone_sorted(const struct dz_zone *z)
 		for (size_t k = 0; k < z->nnodes; k++) {
 			v[k] = node_at(z, k);
 		}
-		if (sort_canonical(z, v, false) != 0) {
+		if (sort_canonical(z, v, true) != 0) {
 			free(v);
 		} else {
 			w->sorted_malloced = true;
@@ -1682,7 +1701,7 @@ static struct b_owner *stage(struct dz_zone_edit *e, const uint8_t *lname,
 		}
 		s->merged = (r->flags & DZ_RRSET_F_MERGED) != 0;
 		for (uint16_t i = r->count; i-- > 0;) {
-			if (rr_link(&e->b, s, r->rr[i]) != 0) {
+			if (rr_link(&e->b, o, s, r->rr[i]) != 0) {
 				return NULL;
 			}
 		}
@@ -1835,6 +1854,7 @@ int dz_zone_edit_del(struct dz_zone_edit *e, const uint8_t *owner,
 	} else {
 		s->rrs = rr_at(&e->b, l)->next;
 	}
+	o->bytes -= (uint32_t)rr_bytes(s, rr_at(&e->b, l)->rd);
 	s->count--;
 	o->flags |= B_DIRTY;
 	e->b.nrr--;
@@ -1885,7 +1905,7 @@ static int edit_add(struct dz_zone_edit *e, const uint8_t *owner,
 		   rr_find(&e->b, s, rdata, rdlen, NULL) != 0) {
 		return DZ_EAGAIN; /* the builder would merge them */
 	}
-	if (rr_append(&e->b, s, rdata, rdlen, &rr) != 0) {
+	if (rr_append(&e->b, o, s, rdata, rdlen, &rr) != 0) {
 		return DZ_ENOMEM;
 	}
 	o->flags |= B_DIRTY;
@@ -2320,6 +2340,7 @@ static size_t owner_compact(const struct dz_zone_builder *b,
 		if (s->count == 0) {
 			*at = s->next;
 			o->nsets--;
+			o->bytes -= (uint32_t)sizeof(struct dz_rrset);
 			continue;
 		}
 		most = s->count > most ? s->count : most;

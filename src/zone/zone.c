@@ -78,6 +78,7 @@ struct dz_zone_builder {
 	size_t mask;
 	size_t nrr;
 	size_t most;        /* the most RRs in one RRset */
+	size_t last;        /* the owner of the last RR added + 1 */
 };
 
 #ifndef MADV_POPULATE_WRITE
@@ -463,9 +464,14 @@ int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
 	if (!owner_norm(b, owner, lname, &len)) {
 		return DZ_EINVAL;
 	}
-	o = owner_get_h(b, lname, len, name_hash8(lname));
-	if (o == NULL) {
-		return DZ_ENOMEM;
+	/* the RRs of one name tend to come one after the other */
+	o = b->last != 0 ? &b->owners[b->last - 1] : NULL;
+	if (o == NULL || o->len != len || memcmp(o->name, lname, len) != 0) {
+		o = owner_get_h(b, lname, len, name_hash8(lname));
+		if (o == NULL) {
+			return DZ_ENOMEM;
+		}
+		b->last = (size_t)(o - b->owners) + 1;
 	}
 	s = rrset_find(b, o, type);
 	if (s == NULL) {
@@ -1234,10 +1240,13 @@ struct node_par {
 	atomic_bool nomem;
 };
 
-/* The size of o's block, aligned as an arena allocation of its own. */
+/* The size of o's block, aligned for its RRsets (pointers): not to 16
+ * as an arena allocation, ~4 octets a node less. */
 static size_t block_of(const struct b_owner *o)
 {
-	return o->nsets == 0 ? 0 : (rrsets_size(o) + 15) & ~(size_t)15;
+	size_t al = _Alignof(struct dz_rrset);
+
+	return o->nsets == 0 ? 0 : (rrsets_size(o) + al - 1) & ~(al - 1);
 }
 
 static void node_fill(struct node_par *p, size_t run, const uint8_t **tmp)

@@ -119,7 +119,7 @@ struct dz_zone {
 	/* nnodes in canonical order: use dz_zone_sorted() */
 	_Atomic(const struct dz_node *const *) sorted;
 	pthread_mutex_t sort_lock;
-	bool sorted_malloced;  /* made lazily (edited zones) */
+	bool sorted_malloced;  /* made lazily (dz_zone_sorted) */
 	/* dz_zone_set_build_info(): lower-case names, shared by edits */
 	const uint8_t *const *failed;
 	size_t nfailed;

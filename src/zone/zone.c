@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "plugin/plugin.h"
 #include "util/arena.h"
@@ -21,26 +23,43 @@
 static_assert(sizeof(struct dz_node) == 64, "a node is one cache line");
 
 /*
- * Build-time state. Growable arrays come from malloc; the rdata of every
- * RR goes into a scratch arena as "u16 rdlen, rdata", and finish copies
- * it next to its node's RRsets (one or two cache lines per answer).
+ * Build-time state: a few growable arrays linked by 32-bit indices, so
+ * that a million names cost a handful of reallocs, not millions of
+ * mallocs. An owner is 24 octets, an RRset 20, an RR 16, a slot of the
+ * owner index 8 (at most half full). Every link is an index + 1 (0 ends
+ * a list). The rdata of every RR goes into a scratch arena as "u16
+ * rdlen, rdata", and finish copies it next to its node's RRsets (one or
+ * two cache lines per answer). An RRset's RRs are in no particular
+ * order: finish sorts them.
  */
-struct b_rrset {
+struct b_rr {
+	const uint8_t *rd;  /* u16 rdlen, rdata */
+	uint32_t next;      /* the RRset's next RR + 1 */
+};
+
+struct b_set {
+	uint32_t next;      /* the owner's next RRset + 1 */
+	uint32_t rrs;       /* its first RR + 1 */
+	uint32_t count;
+	uint32_t ttl;
 	uint16_t type;
 	bool merged;        /* DZ_RRSET_F_MERGED */
-	uint32_t ttl;
-	size_t count, cap;
-	const uint8_t **rr; /* arena: u16 rdlen, rdata */
+	bool rot;           /* its kind rotates (DZ_KIND_F_ROTATE) */
+};
+
+enum {
+	B_IN_BASE = 1 << 0, /* edits: its RRsets came from the base zone */
+	B_DIRTY = 1 << 1,   /* edits: changed */
 };
 
 struct b_owner {
-	uint8_t *name;      /* arena, lower case */
-	uint8_t len;
-	bool in_base;       /* edits: its RRsets came from the base zone */
-	bool dirty;         /* edits: changed */
+	const uint8_t *name; /* arena, lower case */
 	uint32_t hash;
-	size_t ntypes, cap;
-	struct b_rrset *types;
+	uint32_t sets;      /* its first RRset + 1 */
+	uint32_t bytes;     /* its node's block: see rrsets_size() */
+	uint16_t nsets;     /* RRsets in the list (edits: some emptied) */
+	uint8_t len;
+	uint8_t flags;      /* B_* */
 };
 
 struct dz_zone_builder {
@@ -50,16 +69,57 @@ struct dz_zone_builder {
 	uint8_t origin_len;
 	unsigned origin_labels;
 	struct b_owner *owners;
-	size_t nowners, cap;
-	size_t *table;      /* owner index + 1; 0 = empty */
+	struct b_set *sets;
+	struct b_rr *rrs;
+	size_t nowners, cowners, nsets, csets, nrrs, crrs;
+	/* owner index + 1 by hash, as the zone's name index (dz_slot):
+	 * built in the same order and at the same size, finish copies it */
+	struct dz_slot *table;
 	size_t mask;
 	size_t nrr;
+	size_t most;        /* the most RRs in one RRset */
+	size_t last;        /* the owner of the last RR added + 1 */
 };
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/* Below this, faulting pages one by one costs less than a syscall. */
+#define PREFAULT_MIN (256 * 1024)
+
+/*
+ * Map len octets at p that are about to be written densely, all in one
+ * call: on a VM a page fault costs several times what populating the
+ * page does. Best effort (older kernels say EINVAL).
+ */
+static void prefault(void *p, size_t len)
+{
+	static long page;
+	uintptr_t from, to;
+
+	if (len < PREFAULT_MIN) {
+		return;
+	}
+	if (page == 0) {
+		page = sysconf(_SC_PAGESIZE);
+	}
+	from = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	to = ((uintptr_t)p + len) & ~((uintptr_t)page - 1);
+	if (to > from) {
+		(void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+	}
+}
+
+/* Room in *p for need elements of size octets (at most UINT32_MAX - 1:
+ * links are 32 bits). */
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap) {
 		return 0;
+	}
+	if (need >= UINT32_MAX) {
+		return DZ_ENOMEM;
 	}
 	size_t n = *cap ? *cap * 2 : 4;
 	while (n < need) {
@@ -69,9 +129,18 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 	if (q == NULL) {
 		return DZ_ENOMEM;
 	}
+	prefault((uint8_t *)q + *cap * size, (n - *cap) * size);
 	*p = q;
 	*cap = n;
 	return 0;
+}
+
+/* An empty owner index of 16 slots. */
+static int table_init(struct dz_zone_builder *b)
+{
+	b->mask = 15;
+	b->table = calloc(b->mask + 1, sizeof(*b->table));
+	return b->table != NULL ? 0 : DZ_ENOMEM;
 }
 
 struct dz_zone_builder *dz_zone_builder_new(const uint8_t *origin)
@@ -84,9 +153,7 @@ struct dz_zone_builder *dz_zone_builder_new(const uint8_t *origin)
 	}
 	b->arena = dz_arena_new(0);
 	b->rdata = dz_arena_new(0);
-	b->mask = 63;
-	b->table = calloc(b->mask + 1, sizeof(*b->table));
-	if (b->arena == NULL || b->rdata == NULL || b->table == NULL) {
+	if (b->arena == NULL || b->rdata == NULL || table_init(b) != 0) {
 		goto fail;
 	}
 	b->origin = dz_arena_memdup(b->arena, origin, len);
@@ -105,17 +172,12 @@ fail:
 	return NULL;
 }
 
-/* The owners and their index (malloc'd). */
+/* The owners, RRsets, RRs and their index (malloc'd). */
 static void owners_free(struct dz_zone_builder *b)
 {
-	for (size_t i = 0; i < b->nowners; i++) {
-		struct b_owner *o = &b->owners[i];
-		for (size_t t = 0; t < o->ntypes; t++) {
-			free(o->types[t].rr);
-		}
-		free(o->types);
-	}
 	free(b->owners);
+	free(b->sets);
+	free(b->rrs);
 	free(b->table);
 }
 
@@ -136,6 +198,25 @@ void dz_zone_builder_free(struct dz_zone_builder *b)
 	builder_release(b);
 }
 
+/*
+ * dz_name_hash() of a lower-case name at lname, which has 8 octets of
+ * room past its end (they do not count): no copy per label.
+ */
+static uint32_t name_hash8(const uint8_t *lname)
+{
+	uint8_t off[128];
+	unsigned n = 0;
+	uint32_t h = DZ_HASH_ROOT;
+
+	for (size_t p = 0; lname[p] != 0 && n < 128; p += lname[p] + 1u) {
+		off[n++] = (uint8_t)p;
+	}
+	while (n-- > 0) {
+		h = dz_label_hash8(h, lname + off[n]);
+	}
+	return h;
+}
+
 static struct b_owner *owner_find(const struct dz_zone_builder *b,
 				  const uint8_t *lname, size_t len,
 				  uint32_t h, size_t *slot)
@@ -143,34 +224,41 @@ static struct b_owner *owner_find(const struct dz_zone_builder *b,
 	size_t i = h & b->mask;
 
 	for (;; i = (i + 1) & b->mask) {
-		size_t k = b->table[i];
-		if (k == 0) {
+		const struct dz_slot *s = &b->table[i];
+		if (s->node == 0) {
 			*slot = i;
 			return NULL;
 		}
-		struct b_owner *o = &b->owners[k - 1];
-		if (o->hash == h && o->len == len &&
-		    memcmp(o->name, lname, len) == 0) {
+		if (s->hash != h) {
+			continue;
+		}
+		struct b_owner *o = &b->owners[s->node - 1];
+		if (o->len == len && memcmp(o->name, lname, len) == 0) {
 			*slot = i;
 			return o;
 		}
 	}
 }
 
+/* The index at twice the size, filled in owner order (as zone_index()
+ * fills the zone's). */
 static int table_grow(struct dz_zone_builder *b)
 {
 	size_t mask = (b->mask + 1) * 2 - 1;
-	size_t *t = calloc(mask + 1, sizeof(*t));
+	struct dz_slot *t = calloc(mask + 1, sizeof(*t));
 
 	if (t == NULL) {
 		return DZ_ENOMEM;
 	}
+	prefault(t, (mask + 1) * sizeof(*t));
 	for (size_t k = 0; k < b->nowners; k++) {
-		size_t i = b->owners[k].hash & mask;
-		while (t[i] != 0) {
+		uint32_t h = b->owners[k].hash;
+		size_t i = h & mask;
+		while (t[i].node != 0) {
 			i = (i + 1) & mask;
 		}
-		t[i] = k + 1;
+		t[i].hash = h;
+		t[i].node = (uint32_t)(k + 1);
 	}
 	free(b->table);
 	b->table = t;
@@ -178,11 +266,12 @@ static int table_grow(struct dz_zone_builder *b)
 	return 0;
 }
 
-/* The owner entry for a lower-case name, created when missing. */
-static struct b_owner *owner_get(struct dz_zone_builder *b,
-				 const uint8_t *lname, size_t len)
+/* The owner entry for a lower-case name of hash h, created when
+ * missing. */
+static struct b_owner *owner_get_h(struct dz_zone_builder *b,
+				   const uint8_t *lname, size_t len,
+				   uint32_t h)
 {
-	uint32_t h = dz_name_hash(lname, len);
 	size_t slot;
 	struct b_owner *o = owner_find(b, lname, len, h, &slot);
 
@@ -195,30 +284,95 @@ static struct b_owner *owner_get(struct dz_zone_builder *b,
 		}
 		owner_find(b, lname, len, h, &slot);
 	}
-	if (grow((void **)&b->owners, &b->cap, b->nowners + 1,
+	if (grow((void **)&b->owners, &b->cowners, b->nowners + 1,
 		 sizeof(*b->owners)) != 0) {
 		return NULL;
 	}
 	o = &b->owners[b->nowners];
-	memset(o, 0, sizeof(*o));
+	*o = (struct b_owner){ .len = (uint8_t)len, .hash = h };
 	o->name = dz_arena_bytes(b->arena, lname, len);
 	if (o->name == NULL) {
 		return NULL;
 	}
-	o->len = (uint8_t)len;
-	o->hash = h;
-	b->table[slot] = ++b->nowners;
+	b->table[slot].hash = h;
+	b->table[slot].node = (uint32_t)++b->nowners;
 	return o;
 }
 
-static struct b_rrset *rrset_find(const struct b_owner *o, uint16_t type)
+static struct b_owner *owner_get(struct dz_zone_builder *b,
+				 const uint8_t *lname, size_t len)
 {
-	for (size_t t = 0; t < o->ntypes; t++) {
-		if (o->types[t].type == type) {
-			return &o->types[t];
+	return owner_get_h(b, lname, len, dz_name_hash(lname, len));
+}
+
+static inline struct b_set *set_at(const struct dz_zone_builder *b,
+				   uint32_t link)
+{
+	return &b->sets[link - 1];
+}
+
+static inline struct b_rr *rr_at(const struct dz_zone_builder *b,
+				 uint32_t link)
+{
+	return &b->rrs[link - 1];
+}
+
+static struct b_set *rrset_find(const struct dz_zone_builder *b,
+				const struct b_owner *o, uint16_t type)
+{
+	for (uint32_t l = o->sets; l != 0; l = set_at(b, l)->next) {
+		if (set_at(b, l)->type == type) {
+			return set_at(b, l);
 		}
 	}
 	return NULL;
+}
+
+/* Does an RRset of this type get rotation groups (rrset_groups())? */
+static bool type_rotates(uint16_t type)
+{
+	const struct dz_kind *k = dz_kind_lookup_type(type);
+
+	return k != NULL && k->compare != NULL &&
+	       (k->flags & DZ_KIND_F_ROTATE);
+}
+
+/* Room for add more octets in o's block (an owner of 4 GiB: no). */
+static bool bytes_add(struct b_owner *o, size_t add)
+{
+	if (add > UINT32_MAX - o->bytes) {
+		return false;
+	}
+	o->bytes += (uint32_t)add;
+	return true;
+}
+
+/* A new, empty RRset of type at o (b->sets may move); NULL on OOM. */
+static struct b_set *rrset_new(struct dz_zone_builder *b, struct b_owner *o,
+			       uint16_t type, uint32_t ttl)
+{
+	struct b_set *s;
+
+	if (o->nsets == UINT16_MAX ||
+	    grow((void **)&b->sets, &b->csets, b->nsets + 1,
+		 sizeof(*b->sets)) != 0 ||
+	    !bytes_add(o, sizeof(struct dz_rrset))) {
+		return NULL;
+	}
+	s = &b->sets[b->nsets];
+	*s = (struct b_set){ .next = o->sets, .type = type, .ttl = ttl,
+			     .rot = type_rotates(type) };
+	o->sets = (uint32_t)++b->nsets;
+	o->nsets++;
+	return s;
+}
+
+/* The octets an RR takes in its node's block: pointer, rotation group,
+ * "u16 rdlen, rdata". */
+static size_t rr_bytes(const struct b_set *s, const uint8_t *rd)
+{
+	return sizeof(uint8_t *) + (s->rot ? sizeof(uint16_t) : 0) + 2 +
+	       dz_wire_get_u16(rd);
 }
 
 /* Lower-case copy of owner in out; false when not at or below origin. */
@@ -235,15 +389,28 @@ static bool owner_norm(const struct dz_zone_builder *b, const uint8_t *owner,
 	       dz_dname_is_subdomain(out, b->origin);
 }
 
-static int rr_append(struct dz_zone_builder *b, struct b_rrset *s,
-		     const uint8_t *rdata, uint16_t rdlen)
+/* Link the RR rd (u16 rdlen, rdata; kept as it is) into s, o's. */
+static int rr_link(struct dz_zone_builder *b, struct b_owner *o,
+		   struct b_set *s, const uint8_t *rd)
 {
-	uint8_t *rr;
-
-	if (grow((void **)&s->rr, &s->cap, s->count + 1, sizeof(*s->rr))) {
+	if (grow((void **)&b->rrs, &b->crrs, b->nrrs + 1,
+		 sizeof(*b->rrs)) != 0 || !bytes_add(o, rr_bytes(s, rd))) {
 		return DZ_ENOMEM;
 	}
-	rr = dz_arena_alloc_raw(b->rdata, (size_t)rdlen + 2);
+	b->rrs[b->nrrs] = (struct b_rr){ .rd = rd, .next = s->rrs };
+	s->rrs = (uint32_t)++b->nrrs;
+	s->count++;
+	b->most = s->count > b->most ? s->count : b->most;
+	return 0;
+}
+
+/* Add a copy of the RR to s, o's; *out (may be NULL): the copy. */
+static int rr_append(struct dz_zone_builder *b, struct b_owner *o,
+		     struct b_set *s, const uint8_t *rdata, uint16_t rdlen,
+		     const uint8_t **out)
+{
+	uint8_t *rr = dz_arena_alloc_raw(b->rdata, (size_t)rdlen + 2);
+
 	if (rr == NULL) {
 		return DZ_ENOMEM;
 	}
@@ -251,32 +418,45 @@ static int rr_append(struct dz_zone_builder *b, struct b_rrset *s,
 	if (rdlen > 0) {
 		memcpy(rr + 2, rdata, rdlen);
 	}
-	s->rr[s->count++] = rr;
+	if (rr_link(b, o, s, rr) != 0) {
+		return DZ_ENOMEM;
+	}
+	if (out != NULL) {
+		*out = rr;
+	}
 	b->nrr++;
 	return 0;
 }
 
-/* Index of the RR with this rdata in s, or SIZE_MAX. */
-static size_t rr_index(const struct b_rrset *s, const uint8_t *rdata,
-		       uint16_t rdlen)
+/* The link of the RR with this rdata in s, or 0; *prev: the link of the
+ * one before it (0 when it is the first). */
+static uint32_t rr_find(const struct dz_zone_builder *b,
+			const struct b_set *s, const uint8_t *rdata,
+			uint16_t rdlen, uint32_t *prev)
 {
-	for (size_t i = 0; i < s->count; i++) {
-		if (dz_wire_get_u16(s->rr[i]) == rdlen &&
-		    (rdlen == 0 || memcmp(s->rr[i] + 2, rdata, rdlen) == 0)) {
-			return i;
+	uint32_t p = 0;
+
+	for (uint32_t l = s->rrs; l != 0; p = l, l = rr_at(b, l)->next) {
+		const uint8_t *rd = rr_at(b, l)->rd;
+		if (dz_wire_get_u16(rd) == rdlen &&
+		    (rdlen == 0 || memcmp(rd + 2, rdata, rdlen) == 0)) {
+			if (prev != NULL) {
+				*prev = p;
+			}
+			return l;
 		}
 	}
-	return SIZE_MAX;
+	return 0;
 }
 
 int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
 			uint16_t type, uint32_t ttl, const uint8_t *rdata,
 			uint16_t rdlen, bool *ttl_conflict)
 {
-	uint8_t lname[DZ_DNAME_MAX + 1];
+	uint8_t lname[DZ_DNAME_MAX + 1 + 8];
 	size_t len;
 	struct b_owner *o;
-	struct b_rrset *s;
+	struct b_set *s;
 
 	if (ttl_conflict != NULL) {
 		*ttl_conflict = false;
@@ -284,20 +464,20 @@ int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
 	if (!owner_norm(b, owner, lname, &len)) {
 		return DZ_EINVAL;
 	}
-	o = owner_get(b, lname, len);
-	if (o == NULL) {
-		return DZ_ENOMEM;
-	}
-	s = rrset_find(o, type);
-	if (s == NULL) {
-		if (grow((void **)&o->types, &o->cap, o->ntypes + 1,
-			 sizeof(*o->types)) != 0) {
+	/* the RRs of one name tend to come one after the other */
+	o = b->last != 0 ? &b->owners[b->last - 1] : NULL;
+	if (o == NULL || o->len != len || memcmp(o->name, lname, len) != 0) {
+		o = owner_get_h(b, lname, len, name_hash8(lname));
+		if (o == NULL) {
 			return DZ_ENOMEM;
 		}
-		s = &o->types[o->ntypes++];
-		memset(s, 0, sizeof(*s));
-		s->type = type;
-		s->ttl = ttl;
+		b->last = (size_t)(o - b->owners) + 1;
+	}
+	s = rrset_find(b, o, type);
+	if (s == NULL) {
+		if ((s = rrset_new(b, o, type, ttl)) == NULL) {
+			return DZ_ENOMEM;
+		}
 	} else if (s->ttl != ttl) {
 		if (ttl_conflict != NULL) {
 			*ttl_conflict = true;
@@ -307,11 +487,11 @@ int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
 		}
 		s->merged = true;
 	}
-	if (rr_index(s, rdata, rdlen) != SIZE_MAX) {
+	if (rr_find(b, s, rdata, rdlen, NULL) != 0) {
 		s->merged = true;
 		return 0; /* identical RR: collapse */
 	}
-	return rr_append(b, s, rdata, rdlen);
+	return rr_append(b, o, s, rdata, rdlen, NULL);
 }
 
 bool dz_zone_builder_has(const struct dz_zone_builder *b,
@@ -325,31 +505,64 @@ bool dz_zone_builder_has(const struct dz_zone_builder *b,
 		return false;
 	}
 	o = owner_find(b, lname, len, dz_name_hash(lname, len), &slot);
-	return o != NULL && rrset_find(o, type) != NULL;
+	return o != NULL && rrset_find(b, o, type) != NULL;
 }
 
 /* ---- finish -------------------------------------------------------------- */
 
-/* Add an owner entry (no RRsets) for every name between apex and owners. */
-static int add_ents(struct dz_zone_builder *b)
+/*
+ * Add an owner entry (no RRsets) for every name between apex and owners,
+ * and note in *upp the index of each one's parent (the apex's: its own;
+ * UINT32_MAX when the apex has no entry: finish fails then). malloc'd.
+ */
+static int add_ents(struct dz_zone_builder *b, uint32_t **upp)
 {
-	size_t n = b->nowners; /* entries added below need no walk */
+	size_t n = b->nowners, cap = 0, slot; /* new entries need no walk */
+	const struct b_owner *a = owner_find(b, b->origin, b->origin_len,
+					     dz_name_hash(b->origin,
+							  b->origin_len),
+					     &slot);
+	uint32_t apex = a != NULL ? (uint32_t)(a - b->owners) : UINT32_MAX;
+	uint32_t *up = NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		const uint8_t *name = b->owners[i].name;
-		size_t len = b->owners[i].len;
-		unsigned labels = dz_dname_labels(name);
-		for (; labels > b->origin_labels + 1; labels--) {
+		for (size_t k = i;;) {
+			/* in the arena: owner_get's realloc does not move it */
+			const uint8_t *name = b->owners[k].name;
+			size_t len = b->owners[k].len, had = b->nowners, pk;
+			struct b_owner *o;
+			if (grow((void **)&up, &cap, b->nowners, sizeof(*up))) {
+				goto oom;
+			}
+			if (len == b->origin_len) {
+				up[k] = (uint32_t)k;
+				break;
+			}
 			len -= (size_t)name[0] + 1;
 			name += name[0] + 1;
-			/* name is in the arena: owner_get's realloc of
-			 * b->owners does not move it */
-			if (owner_get(b, name, len) == NULL) {
-				return DZ_ENOMEM;
+			if (len == b->origin_len) {
+				up[k] = apex;
+				break;
 			}
+			if ((o = owner_get(b, name, len)) == NULL) {
+				goto oom;
+			}
+			pk = (size_t)(o - b->owners);
+			up[k] = (uint32_t)pk;
+			if (b->nowners == had) {
+				break; /* its own walk does the rest */
+			}
+			k = pk;
 		}
 	}
+	if (grow((void **)&up, &cap, b->nowners + 1, sizeof(*up)) != 0) {
+		goto oom;
+	}
+	*upp = up;
 	return 0;
+oom:
+	free(up);
+	return DZ_ENOMEM;
 }
 
 /*
@@ -448,21 +661,24 @@ static void rrset_groups(struct dz_rrset *r, const uint8_t **rr,
 	r->group = g;
 }
 
-static void rrset_make(struct dz_rrset *r, const struct b_rrset *s,
-		       const uint8_t **tmp, struct carve *c)
+static void rrset_make(struct dz_rrset *r, const struct dz_zone_builder *b,
+		       const struct b_set *s, const uint8_t **tmp,
+		       struct carve *c)
 {
 	const struct dz_kind *k = dz_kind_lookup_type(s->type);
 	const uint8_t **rr = (const uint8_t **)(void *)c->ptrs;
+	size_t n = 0;
 
 	c->ptrs += s->count * sizeof(*rr);
-	r->type = s->type;
-	r->ttl = s->ttl;
-	r->count = (uint16_t)s->count;
+	*r = (struct dz_rrset){ .type = s->type, .ttl = s->ttl,
+				.count = (uint16_t)s->count };
 	rrset_flags(r, k);
 	if (s->merged) {
 		r->flags |= DZ_RRSET_F_MERGED;
 	}
-	memcpy(rr, s->rr, s->count * sizeof(*rr));
+	for (uint32_t l = s->rrs; l != 0; l = rr_at(b, l)->next) {
+		rr[n++] = rr_at(b, l)->rd;
+	}
 	rr_sort(rr, tmp, s->count, k);
 	/* the rdata moves next to the node's RRsets, in answer order */
 	for (size_t i = 0; i < s->count; i++) {
@@ -477,102 +693,107 @@ static void rrset_make(struct dz_rrset *r, const struct b_rrset *s,
 	}
 }
 
-static int type_cmp(const void *a, const void *b)
+/* Relink o's RRsets in type order (few: by insertion). */
+static void sets_sort(const struct dz_zone_builder *b, struct b_owner *o)
 {
-	const struct b_rrset *x = a, *y = b;
+	uint32_t sorted = 0, l = o->sets;
 
-	return (int)x->type - (int)y->type;
+	while (l != 0) {
+		struct b_set *s = set_at(b, l);
+		uint32_t next = s->next, *at = &sorted;
+		while (*at != 0 && set_at(b, *at)->type < s->type) {
+			at = &set_at(b, *at)->next;
+		}
+		s->next = *at;
+		*at = l;
+		l = next;
+	}
+	o->sets = sorted;
 }
 
 /*
  * One block per node: its RRsets, their RR pointers, rotation groups and
- * rdata, so an answer reads a line or two past the node. What goes in
- * o's block (its types sorted first); *most: the most RRs in one set.
+ * rdata, so an answer reads a line or two past the node. The builder
+ * counts the octets as RRs come (o->bytes): sizing every block needs
+ * no walk over the RRs.
  */
-static void rrsets_count(struct b_owner *o, size_t *nptr, size_t *ngrp,
-			 size_t *nrd, size_t *most)
+static size_t rrsets_size(const struct b_owner *o)
 {
-	*nptr = *ngrp = *nrd = 0;
-	qsort(o->types, o->ntypes, sizeof(*o->types), type_cmp);
-	for (size_t t = 0; t < o->ntypes; t++) {
-		const struct b_rrset *s = &o->types[t];
-		struct dz_rrset probe = { .type = s->type };
-		const struct dz_kind *k = dz_kind_lookup_type(s->type);
-		rrset_flags(&probe, k);
-		*nptr += s->count;
-		*ngrp += rotates(&probe, k) ? s->count : 0;
-		for (size_t i = 0; i < s->count; i++) {
-			*nrd += (size_t)dz_wire_get_u16(s->rr[i]) + 2;
-		}
-		*most = s->count > *most ? s->count : *most;
-	}
+	return o->bytes;
 }
 
-/* The size of o's block. */
-static size_t rrsets_size(struct b_owner *o, size_t *most)
+/* Fill sets, a block of rrsets_size(o) bytes, from o (its RRsets put in
+ * type order first). */
+static void rrsets_fill(struct dz_node *n, const struct dz_zone_builder *b,
+			struct b_owner *o, struct dz_rrset *sets,
+			const uint8_t **tmp)
 {
-	size_t nptr, ngrp, nrd;
-
-	rrsets_count(o, &nptr, &ngrp, &nrd, most);
-	return o->ntypes * sizeof(struct dz_rrset) +
-	       nptr * sizeof(uint8_t *) + ngrp * sizeof(uint16_t) + nrd;
-}
-
-/* Fill sets, a zeroed block of rrsets_size(o) bytes, from o. */
-static void rrsets_fill(struct dz_node *n, struct b_owner *o,
-			struct dz_rrset *sets, const uint8_t **tmp)
-{
-	size_t nptr, ngrp, nrd, most = 0;
+	size_t nptr = 0, ngrp = 0, t = 0;
 	struct carve c;
 
-	rrsets_count(o, &nptr, &ngrp, &nrd, &most);
-	c.ptrs = (uint8_t *)(sets + o->ntypes);
+	sets_sort(b, o);
+	for (uint32_t l = o->sets; l != 0; l = set_at(b, l)->next) {
+		const struct b_set *s = set_at(b, l);
+		nptr += s->count;
+		ngrp += s->rot ? s->count : 0;
+	}
+	c.ptrs = (uint8_t *)(sets + o->nsets);
 	c.groups = c.ptrs + nptr * sizeof(uint8_t *);
 	c.rd = c.groups + ngrp * sizeof(uint16_t);
-	for (size_t t = 0; t < o->ntypes; t++) {
-		rrset_make(&sets[t], &o->types[t], tmp, &c);
+	for (uint32_t l = o->sets; l != 0; l = set_at(b, l)->next) {
+		rrset_make(&sets[t++], b, set_at(b, l), tmp, &c);
 	}
+	assert((uint8_t *)c.rd == (uint8_t *)sets + o->bytes);
 	n->rrsets = sets;
-	n->nrrsets = (uint16_t)o->ntypes;
+	n->nrrsets = o->nsets;
 }
 
 static int node_rrsets(struct dz_arena *a, struct dz_node *n,
-		       struct b_owner *o, const uint8_t **tmp)
+		       const struct dz_zone_builder *b, struct b_owner *o,
+		       const uint8_t **tmp)
 {
-	size_t most = 0, size = rrsets_size(o, &most);
-	struct dz_rrset *sets = dz_arena_alloc(a, size);
+	struct dz_rrset *sets = dz_arena_alloc_raw(a, rrsets_size(o));
 
 	if (sets == NULL) {
 		return DZ_ENOMEM;
 	}
-	rrsets_fill(n, o, sets, tmp);
+	rrsets_fill(n, b, o, sets, tmp);
 	return 0;
 }
 
-/* n (zeroed) from o; block: rrsets_size(o) zeroed bytes when o has
- * RRsets. */
-static void node_make(struct dz_zone *z, struct dz_node *n, struct b_owner *o,
+/*
+ * n from o, every octet of it written once (no zeroing first: a fresh
+ * page is faulted in by the write itself); block: rrsets_size(o) bytes
+ * when o has RRsets.
+ */
+static void node_make(struct dz_zone *z, struct dz_node *n,
+		      const struct dz_zone_builder *b, struct b_owner *o,
 		      uint8_t *block, const uint8_t **tmp)
 {
 	size_t rel = (size_t)o->len - z->origin_len;
+	struct dz_node v = {
+		.name = o->name,
+		.name_len = o->len,
+		.labels = (uint8_t)dz_dname_labels(o->name),
+		.hash = o->hash,
+	};
 
-	if (o->ntypes > 0) {
-		rrsets_fill(n, o, (struct dz_rrset *)(void *)block, tmp);
+	if (o->nsets > 0) {
+		rrsets_fill(&v, b, o, (struct dz_rrset *)(void *)block, tmp);
+	} else {
+		v.flags |= DZ_NODE_F_ENT;
 	}
-	n->name = o->name;
-	n->name_len = o->len;
-	n->labels = (uint8_t)dz_dname_labels(o->name);
-	n->hash = o->hash;
+	if (o->len != z->origin_len && dz_node_rrset(&v, T_NS) != NULL) {
+		v.flags |= DZ_NODE_F_DELEG; /* zone_mark() does the rest */
+	}
 	if (rel <= DZ_NODE_REL) {
-		memcpy(n->rel, o->name, rel);
-	}
-	if (o->ntypes == 0) {
-		n->flags |= DZ_NODE_F_ENT;
+		memcpy(v.rel, o->name, rel);
 	}
 	if (o->len == z->origin_len) {
-		n->flags |= DZ_NODE_F_APEX;
+		v.flags |= DZ_NODE_F_APEX;
 		z->apex = n;
 	}
+	*n = v;
 }
 
 static inline const struct dz_node *node_at(const struct dz_zone *z, size_t k)
@@ -826,25 +1047,33 @@ static int sort_canonical(const struct dz_zone *z, const struct dz_node **s,
 	return rc;
 }
 
-/* The name index, the page directories over the flat arrays, the order. */
-static int zone_index(struct dz_zone *z, struct dz_arena *a,
+/*
+ * The name index and the page directories over the flat arrays. The
+ * builder's owner index is the same table when it has the same size
+ * (filled in the same order): copied, not made again. The canonical
+ * order is made on first use (dz_zone_sorted): only transfers and
+ * walks need it, and a big zone is served sooner without it.
+ */
+static int zone_index(struct dz_zone *z, const struct dz_zone_builder *b,
 		      struct dz_node *nodes)
 {
+	struct dz_arena *a = b->arena;
+	bool same;
 	size_t size = 16, nsp, nnp = (z->nnodes + DZ_NODE_PAGE - 1) /
 				     DZ_NODE_PAGE;
 	struct dz_slot *t;
 	const struct dz_slot **sdir;
-	const struct dz_node **ndir, **s;
+	const struct dz_node **ndir;
 
 	while (size < z->nnodes * 2) {
 		size *= 2;
 	}
 	nsp = (size + DZ_SLOT_PAGE - 1) / DZ_SLOT_PAGE;
-	t = dz_arena_alloc(a, size * sizeof(*t));
+	same = b->mask + 1 == size && b->nowners == z->nnodes;
+	t = dz_arena_alloc_raw(a, size * sizeof(*t));
 	sdir = dz_arena_alloc(a, nsp * sizeof(*sdir));
 	ndir = dz_arena_alloc(a, nnp * sizeof(*ndir));
-	s = dz_arena_alloc(a, z->nnodes * sizeof(*s));
-	if (t == NULL || sdir == NULL || ndir == NULL || s == NULL) {
+	if (t == NULL || sdir == NULL || ndir == NULL) {
 		return DZ_ENOMEM;
 	}
 	for (size_t p = 0; p < nsp; p++) {
@@ -854,48 +1083,41 @@ static int zone_index(struct dz_zone *z, struct dz_arena *a,
 		ndir[p] = nodes + p * DZ_NODE_PAGE;
 	}
 	z->mask = (uint32_t)(size - 1);
-	for (size_t k = 0; k < z->nnodes; k++) {
+	prefault(t, size * sizeof(*t));
+	if (same) {
+		memcpy(t, b->table, size * sizeof(*t));
+	} else {
+		memset(t, 0, size * sizeof(*t));
+	}
+	for (size_t k = 0; k < z->nnodes && !same; k++) {
 		size_t i = nodes[k].hash & z->mask;
 		while (t[i].node != 0) {
 			i = (i + 1) & z->mask;
 		}
 		t[i].hash = nodes[k].hash;
 		t[i].node = (uint32_t)(k + 1);
-		s[k] = &nodes[k];
-	}
-	if (sort_canonical(z, s, true) != 0) {
-		return DZ_ENOMEM;
 	}
 	z->slots = sdir;
 	z->nodes = ndir;
 	z->ncap = z->nnodes;
-	atomic_init(&z->sorted, s);
+	atomic_init(&z->sorted, NULL);
 	return 0;
-}
-
-/* The node one label up (it exists: add_ents made every ancestor). */
-static struct dz_node *parent_of(struct dz_zone *z, const struct dz_node *n)
-{
-	const uint8_t *p = n->name + n->name[0] + 1;
-
-	return (struct dz_node *)dz_zone_lookup(z, p,
-						n->name_len - n->name[0] - 1u);
 }
 
 /*
  * Zone cuts and wildcards, for the query path: DZ_NODE_F_DELEG on every
- * non-apex node with NS, DZ_NODE_F_OCCLUDED on every node below one,
- * DZ_NODE_F_WILD_PARENT on the parent of each "*" node. And for edits,
- * each node's count of children and the zone's of wildcards.
+ * non-apex node with NS (node_make() set it), DZ_NODE_F_OCCLUDED on
+ * every node below one, DZ_NODE_F_WILD_PARENT on the parent of each "*"
+ * node. And for edits, each node's count of children and the zone's of
+ * wildcards. up: each node's parent (add_ents()).
  */
-static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
+static void zone_mark(struct dz_zone *z, struct dz_node *nodes,
+		      const uint32_t *up)
 {
 	for (size_t k = 0; k < z->nnodes; k++) {
-		struct dz_node *n = &nodes[k];
-		if (!(n->flags & DZ_NODE_F_APEX) &&
-		    dz_node_rrset(n, T_NS) != NULL) {
-			n->flags |= DZ_NODE_F_DELEG;
+		if (nodes[k].flags & DZ_NODE_F_DELEG) {
 			z->flags |= DZ_ZONE_F_DELEG;
+			break;
 		}
 	}
 	for (size_t k = 0; k < z->nnodes; k++) {
@@ -903,7 +1125,7 @@ static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
 		if (n->flags & DZ_NODE_F_APEX) {
 			continue;
 		}
-		p = parent_of(z, n);
+		p = &nodes[up[k]];
 		p->nchild++;
 		if (n->name[0] == 1 && n->name[1] == '*') {
 			n->flags |= DZ_NODE_F_WILDCARD;
@@ -919,7 +1141,7 @@ static void zone_mark(struct dz_zone *z, struct dz_node *nodes)
 				n->flags |= DZ_NODE_F_OCCLUDED;
 				break;
 			}
-			p = parent_of(z, p);
+			p = &nodes[up[p - nodes]];
 		}
 	}
 }
@@ -1000,105 +1222,90 @@ static void zone_init(struct dz_zone *z)
 
 /*
  * Making the nodes of a big zone is the last long step before it can
- * be served: it runs on every CPU, in two passes over runs of owners.
- * The first sorts each owner's types and sizes its block, one
- * allocation then holds every block, and the second fills them.
+ * be served: it runs on every CPU, over runs of owners. One allocation
+ * holds every block (their sizes known from the builder), and each run
+ * fills its owners' nodes and blocks.
  */
 #define NODE_RUN 4096
 
 struct node_par {
 	struct dz_zone *z;
+	const struct dz_zone_builder *b;
 	struct b_owner *owners;
 	struct dz_node *nodes;
 	size_t n;
-	size_t *off;            /* n + 1: block sizes, then offsets */
+	size_t *off;            /* per run of NODE_RUN owners: its blocks */
 	uint8_t *blocks;
-	bool fill;              /* the second pass */
 	atomic_size_t next;
-	atomic_size_t maxrr;    /* the most RRs in one RRset */
 	atomic_bool nomem;
 };
 
-static void node_sizes(struct node_par *p, size_t from, size_t to,
-		       size_t *most)
+/* The size of o's block, aligned for its RRsets (pointers): not to 16
+ * as an arena allocation, ~4 octets a node less. */
+static size_t block_of(const struct b_owner *o)
 {
-	for (size_t i = from; i < to; i++) {
-		size_t size = p->owners[i].ntypes == 0 ? 0 :
-			      rrsets_size(&p->owners[i], most);
-		/* each block aligned as an arena allocation of its own */
-		p->off[i] = (size + 15) & ~(size_t)15;
-	}
+	size_t al = _Alignof(struct dz_rrset);
+
+	return o->nsets == 0 ? 0 : (rrsets_size(o) + al - 1) & ~(al - 1);
 }
 
-static void node_fill(struct node_par *p, size_t from, size_t to,
-		      const uint8_t **tmp)
+static void node_fill(struct node_par *p, size_t run, const uint8_t **tmp)
 {
-	memset(p->nodes + from, 0, (to - from) * sizeof(*p->nodes));
-	memset(p->blocks + p->off[from], 0, p->off[to] - p->off[from]);
+	size_t from = run * NODE_RUN, off = p->off[run];
+	size_t to = from + NODE_RUN < p->n ? from + NODE_RUN : p->n;
+
+	/* each run maps its own part of the arrays, on its own CPU */
+	prefault(p->nodes + from, (to - from) * sizeof(*p->nodes));
+	prefault(p->blocks + off, p->off[run + 1] - off);
 	for (size_t i = from; i < to; i++) {
-		node_make(p->z, &p->nodes[i], &p->owners[i],
-			  p->blocks + p->off[i], tmp);
+		node_make(p->z, &p->nodes[i], p->b, &p->owners[i],
+			  p->blocks + off, tmp);
+		off += block_of(&p->owners[i]);
 	}
 }
 
 static void node_run(void *arg)
 {
 	struct node_par *p = arg;
-	size_t most = 1, cur;
-	const uint8_t **tmp = NULL;
+	const uint8_t **tmp = malloc((p->b->most + 1) * sizeof(*tmp));
+	size_t run;
 
-	if (p->fill &&
-	    (tmp = malloc(atomic_load(&p->maxrr) * sizeof(*tmp))) == NULL) {
+	if (tmp == NULL) {
 		atomic_store(&p->nomem, true);
 		return;
 	}
-	for (;;) {
-		size_t from = atomic_fetch_add(&p->next, NODE_RUN);
-		size_t to = from + NODE_RUN < p->n ? from + NODE_RUN : p->n;
-		if (from >= p->n) {
-			break;
-		}
-		if (p->fill) {
-			node_fill(p, from, to, tmp);
-		} else {
-			node_sizes(p, from, to, &most);
-		}
+	while ((run = atomic_fetch_add(&p->next, 1)) * NODE_RUN < p->n) {
+		node_fill(p, run, tmp);
 	}
 	free(tmp);
-	cur = atomic_load(&p->maxrr);
-	while (most > cur &&
-	       !atomic_compare_exchange_weak(&p->maxrr, &cur, most)) {
-	}
 }
 
 /* Every node of z (the builder's owners) into nodes, on every CPU. */
 static int nodes_make(struct dz_zone *z, struct dz_zone_builder *b,
 		      struct dz_node *nodes)
 {
-	struct node_par p = { .z = z, .owners = b->owners, .nodes = nodes,
-			      .n = b->nowners };
+	struct node_par p = { .z = z, .b = b, .owners = b->owners,
+			      .nodes = nodes, .n = b->nowners };
 	unsigned threads = dz_par_threads(0, p.n, 4 * NODE_RUN);
+	size_t runs = (p.n + NODE_RUN - 1) / NODE_RUN, total = 0;
 	static uint8_t raw_none[1];
-	size_t total = 0;
 
-	p.off = malloc((p.n + 1) * sizeof(*p.off));
+	p.off = malloc((runs + 1) * sizeof(*p.off));
 	if (p.off == NULL) {
 		return DZ_ENOMEM;
 	}
-	atomic_init(&p.next, 0);
-	atomic_init(&p.maxrr, 1);
-	atomic_init(&p.nomem, false);
-	dz_par_run(threads, node_run, &p);
-	for (size_t i = 0; i <= p.n; i++) {
-		size_t size = i < p.n ? p.off[i] : 0;
-		p.off[i] = total;
-		total += size;
+	for (size_t i = 0; i < p.n; i++) {
+		if (i % NODE_RUN == 0) {
+			p.off[i / NODE_RUN] = total;
+		}
+		total += block_of(&b->owners[i]);
 	}
+	p.off[runs] = total;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.nomem, false);
 	/* (no RRsets at all: no block, and p.blocks + 0 is never read) */
 	p.blocks = total > 0 ? dz_arena_alloc_raw(b->arena, total) : raw_none;
 	if (p.blocks != NULL) {
-		p.fill = true;
-		atomic_store(&p.next, 0);
 		dz_par_run(threads, node_run, &p);
 	}
 	free(p.off);
@@ -1110,9 +1317,10 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 {
 	struct dz_zone *z = dz_arena_alloc(b->arena, sizeof(*z));
 	struct dz_node *nodes;
+	uint32_t *up = NULL;
 	uint8_t *raw;
 
-	if (z == NULL || add_ents(b) != 0) {
+	if (z == NULL || add_ents(b, &up) != 0) {
 		goto oom;
 	}
 	z->origin = b->origin;
@@ -1120,7 +1328,7 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	z->origin_labels = (uint8_t)b->origin_labels;
 	z->nrr = b->nrr;
 	z->nnodes = b->nowners;
-	/* one cache line each (zeroed by nodes_make) */
+	/* one cache line each (written whole by node_make) */
 	raw = dz_arena_alloc_raw(b->arena,
 				 (z->nnodes + 1) * sizeof(*nodes) + 63);
 	if (raw == NULL) {
@@ -1133,12 +1341,15 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	}
 	if (z->apex == NULL || !zone_soa(z)) {
 		*err = "no SOA record at the zone apex";
+		free(up);
 		return NULL;
 	}
-	if (zone_index(z, b->arena, nodes) != 0) {
+	if (zone_index(z, b, nodes) != 0) {
 		goto oom;
 	}
-	zone_mark(z, nodes);
+	zone_mark(z, nodes, up);
+	free(up);
+	up = NULL;
 	z->gen = gen_new(b->arena, NULL);
 	if (z->gen == NULL) {
 		goto oom;
@@ -1147,6 +1358,7 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	z->bytes = dz_arena_used(b->arena);
 	return z;
 oom:
+	free(up);
 	*err = "out of memory";
 	return NULL;
 }
@@ -1272,7 +1484,7 @@ const struct dz_node *const *dz_zone_sorted(const struct dz_zone *z)
 		for (size_t k = 0; k < z->nnodes; k++) {
 			v[k] = node_at(z, k);
 		}
-		if (sort_canonical(z, v, false) != 0) {
+		if (sort_canonical(z, v, true) != 0) {
 			free(v);
 		} else {
 			w->sorted_malloced = true;
@@ -1424,11 +1636,9 @@ struct dz_zone_edit *dz_zone_edit_new(struct dz_zone *base, int *why)
 	}
 	e->b.arena = dz_arena_new(EDIT_CHUNK);
 	e->b.rdata = e->b.arena;
-	e->b.mask = 63;
-	e->b.table = calloc(e->b.mask + 1, sizeof(*e->b.table));
 	e->dmask = 63;
 	e->dtab = calloc(e->dmask + 1, sizeof(*e->dtab));
-	if (e->b.arena == NULL || e->b.table == NULL || e->dtab == NULL) {
+	if (e->b.arena == NULL || table_init(&e->b) != 0 || e->dtab == NULL) {
 		dz_arena_free(e->b.arena);
 		free(e->b.table);
 		free(e->dtab);
@@ -1487,25 +1697,23 @@ static struct b_owner *stage(struct dz_zone_edit *e, const uint8_t *lname,
 	    NULL) {
 		return NULL;
 	}
-	o->in_base = n != NULL;
+	o->flags |= n != NULL ? B_IN_BASE : 0;
 	if (n == NULL || n->nrrsets == 0) {
 		return o;
 	}
-	if (grow((void **)&o->types, &o->cap, n->nrrsets, sizeof(*o->types))) {
-		return NULL;
-	}
-	for (uint16_t t = 0; t < n->nrrsets; t++) {
+	/* in reverse, so that the list is in type order */
+	for (uint16_t t = n->nrrsets; t-- > 0;) {
 		const struct dz_rrset *r = &n->rrsets[t];
-		struct b_rrset *s = &o->types[o->ntypes++];
-		memset(s, 0, sizeof(*s));
-		s->type = r->type;
-		s->ttl = r->ttl;
-		s->merged = (r->flags & DZ_RRSET_F_MERGED) != 0;
-		if (grow((void **)&s->rr, &s->cap, r->count, sizeof(*s->rr))) {
+		struct b_set *s = rrset_new(&e->b, o, r->type, r->ttl);
+		if (s == NULL) {
 			return NULL;
 		}
-		memcpy(s->rr, r->rr, r->count * sizeof(*s->rr));
-		s->count = r->count;
+		s->merged = (r->flags & DZ_RRSET_F_MERGED) != 0;
+		for (uint16_t i = r->count; i-- > 0;) {
+			if (rr_link(&e->b, o, s, r->rr[i]) != 0) {
+				return NULL;
+			}
+		}
 	}
 	return o;
 }
@@ -1619,9 +1827,10 @@ int dz_zone_edit_del(struct dz_zone_edit *e, const uint8_t *owner,
 		     uint16_t rdlen)
 {
 	uint8_t lname[DZ_DNAME_MAX + 1];
-	size_t len, i;
+	size_t len;
+	uint32_t l = 0, prev = 0;
 	struct b_owner *o;
-	struct b_rrset *s;
+	struct b_set *s;
 	int rc = 0;
 
 	if (e->dead || e->adding) {
@@ -1636,9 +1845,8 @@ int dz_zone_edit_del(struct dz_zone_edit *e, const uint8_t *owner,
 		e->dead = rc != DZ_ENOENT;
 		return rc;
 	}
-	s = rrset_find(o, type);
-	i = s != NULL ? rr_index(s, rdata, rdlen) : SIZE_MAX;
-	if (i == SIZE_MAX) {
+	s = rrset_find(&e->b, o, type);
+	if (s == NULL || (l = rr_find(&e->b, s, rdata, rdlen, &prev)) == 0) {
 		return DZ_ENOENT;
 	}
 	/* where the builder merged, which RR came from where is lost */
@@ -1646,33 +1854,29 @@ int dz_zone_edit_del(struct dz_zone_edit *e, const uint8_t *owner,
 		e->dead = true;
 		return DZ_EAGAIN;
 	}
-	if (note_del(e, o->name, len, type, ttl, s->rr[i]) != 0) {
+	if (note_del(e, o->name, len, type, ttl, rr_at(&e->b, l)->rd) != 0) {
 		e->dead = true;
 		return DZ_ENOMEM;
 	}
-	memmove(&s->rr[i], &s->rr[i + 1], (s->count - i - 1) * sizeof(*s->rr));
+	if (prev != 0) {
+		rr_at(&e->b, prev)->next = rr_at(&e->b, l)->next;
+	} else {
+		s->rrs = rr_at(&e->b, l)->next;
+	}
+	o->bytes -= (uint32_t)rr_bytes(s, rr_at(&e->b, l)->rd);
 	s->count--;
-	o->dirty = true;
+	o->flags |= B_DIRTY;
 	e->b.nrr--;
 	return 0;
 }
 
 /* The RRset of type at o, made when missing; NULL on OOM. */
-static struct b_rrset *rrset_get(struct b_owner *o, uint16_t type)
+static struct b_set *rrset_get(struct dz_zone_builder *b, struct b_owner *o,
+			       uint16_t type)
 {
-	struct b_rrset *s = rrset_find(o, type);
+	struct b_set *s = rrset_find(b, o, type);
 
-	if (s != NULL) {
-		return s;
-	}
-	if (grow((void **)&o->types, &o->cap, o->ntypes + 1,
-		 sizeof(*o->types)) != 0) {
-		return NULL;
-	}
-	s = &o->types[o->ntypes++];
-	memset(s, 0, sizeof(*s));
-	s->type = type;
-	return s;
+	return s != NULL ? s : rrset_new(b, o, type, 0);
 }
 
 static int edit_add(struct dz_zone_edit *e, const uint8_t *owner,
@@ -1682,7 +1886,8 @@ static int edit_add(struct dz_zone_edit *e, const uint8_t *owner,
 	uint8_t lname[DZ_DNAME_MAX + 1];
 	size_t len;
 	struct b_owner *o;
-	struct b_rrset *s;
+	struct b_set *s;
+	const uint8_t *rr;
 	int rc = 0;
 
 	if (!owner_norm(&e->b, owner, lname, &len)) {
@@ -1695,10 +1900,10 @@ static int edit_add(struct dz_zone_edit *e, const uint8_t *owner,
 	if (o == NULL) {
 		return rc;
 	}
-	if (rrset_find(o, T_CNAME) != NULL) {
+	if (rrset_find(&e->b, o, T_CNAME) != NULL) {
 		return DZ_EAGAIN;
 	}
-	s = rrset_get(o, type);
+	s = rrset_get(&e->b, o, type);
 	if (s == NULL) {
 		return DZ_ENOMEM;
 	}
@@ -1706,14 +1911,14 @@ static int edit_add(struct dz_zone_edit *e, const uint8_t *owner,
 		s->ttl = ttl; /* new, or emptied by removes */
 		s->merged = false;
 	} else if (s->ttl != ttl || s->count >= UINT16_MAX ||
-		   rr_index(s, rdata, rdlen) != SIZE_MAX) {
+		   rr_find(&e->b, s, rdata, rdlen, NULL) != 0) {
 		return DZ_EAGAIN; /* the builder would merge them */
 	}
-	if (rr_append(&e->b, s, rdata, rdlen) != 0) {
+	if (rr_append(&e->b, o, s, rdata, rdlen, &rr) != 0) {
 		return DZ_ENOMEM;
 	}
-	o->dirty = true;
-	return note_add(e, o->name, len, type, ttl, s->rr[s->count - 1]);
+	o->flags |= B_DIRTY;
+	return note_add(e, o->name, len, type, ttl, rr);
 }
 
 int dz_zone_edit_add(struct dz_zone_edit *e, const uint8_t *owner,
@@ -2132,32 +2337,37 @@ static size_t block_size(const struct dz_node *n)
 	return size;
 }
 
-/* Drop the emptied RRsets of o; the most RRs one of the others has. */
-static size_t owner_compact(struct b_owner *o)
+/* Unlink the emptied RRsets of o; the most RRs one of the others has. */
+static size_t owner_compact(const struct dz_zone_builder *b,
+			    struct b_owner *o)
 {
-	size_t n = 0, most = 1;
+	size_t most = 1;
+	uint32_t *at = &o->sets;
 
-	for (size_t t = 0; t < o->ntypes; t++) {
-		if (o->types[t].count == 0) {
-			free(o->types[t].rr);
+	while (*at != 0) {
+		struct b_set *s = set_at(b, *at);
+		if (s->count == 0) {
+			*at = s->next;
+			o->nsets--;
+			o->bytes -= (uint32_t)sizeof(struct dz_rrset);
 			continue;
 		}
-		most = o->types[t].count > most ? o->types[t].count : most;
-		o->types[n++] = o->types[t];
+		most = s->count > most ? s->count : most;
+		at = &s->next;
 	}
-	o->ntypes = n;
 	return most;
 }
 
 /* A touched owner's node: made, given its new block, or left empty. */
-static int owner_apply(struct fin *f, struct b_owner *o, const uint8_t **tmp)
+static int owner_apply(struct fin *f, const struct dz_zone_builder *b,
+		       struct b_owner *o, const uint8_t **tmp)
 {
 	struct dz_node *n;
 	size_t k;
 	int rc;
 
 	if (!node_idx(f->z, o->name, o->len, o->hash, &k)) {
-		if (o->ntypes == 0) {
+		if (o->nsets == 0) {
 			return 0;
 		}
 		if ((rc = node_make_edit(f, o->name, o->len, &k)) != 0) {
@@ -2171,8 +2381,8 @@ static int owner_apply(struct fin *f, struct b_owner *o, const uint8_t **tmp)
 	n->rrsets = NULL;
 	n->nrrsets = 0;
 	n->flags |= DZ_NODE_F_ENT;
-	if (o->ntypes > 0) {
-		if (node_rrsets(f->a, n, o, tmp) != 0) {
+	if (o->nsets > 0) {
+		if (node_rrsets(f->a, n, b, o, tmp) != 0) {
 			return DZ_ENOMEM;
 		}
 		n->flags &= (uint16_t)~DZ_NODE_F_ENT;
@@ -2188,8 +2398,8 @@ static int fin_nodes(struct fin *f, struct dz_zone_builder *b)
 	int rc = 0;
 
 	for (size_t i = 0; i < b->nowners; i++) {
-		if (b->owners[i].dirty) {
-			size_t m = owner_compact(&b->owners[i]);
+		if (b->owners[i].flags & B_DIRTY) {
+			size_t m = owner_compact(b, &b->owners[i]);
 			most = m > most ? m : most;
 		}
 	}
@@ -2197,8 +2407,8 @@ static int fin_nodes(struct fin *f, struct dz_zone_builder *b)
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < b->nowners && rc == 0; i++) {
-		if (b->owners[i].dirty) {
-			rc = owner_apply(f, &b->owners[i], tmp);
+		if (b->owners[i].flags & B_DIRTY) {
+			rc = owner_apply(f, b, &b->owners[i], tmp);
 		}
 	}
 	free(tmp);
@@ -2206,7 +2416,7 @@ static int fin_nodes(struct fin *f, struct dz_zone_builder *b)
 	for (size_t i = 0; i < b->nowners && rc == 0; i++) {
 		const struct b_owner *o = &b->owners[i];
 		const struct dz_node *n;
-		if (!o->dirty || o->ntypes > 0 ||
+		if (!(o->flags & B_DIRTY) || o->nsets > 0 ||
 		    !node_idx(f->z, o->name, o->len, o->hash, &k)) {
 			continue;
 		}

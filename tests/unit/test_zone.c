@@ -512,6 +512,68 @@ static void test_zone_cut_and_wildcard_flags(void **state)
 	dz_zone_unref(z);
 }
 
+/*
+ * The RRs of many names interleaved, names made before their parents
+ * have data: every RRset whole and in order, every parent's count of
+ * children right (the builder links owners by index).
+ */
+static void test_zone_interleaved(void **state)
+{
+	(void)state;
+	char line[128];
+	struct dz_zone_builder *b = new_builder();
+	assert_int_equal(add_rr(b, "x.y.z.d1.example.com. 300 IN A 127.1.0.1",
+				NULL), 0);
+	for (int i = 0; i < 3000; i++) {
+		int j = i % 500;
+		snprintf(line, sizeof(line),
+			 "h%d.d%d.example.com. 300 IN A 127.0.%d.%d", j, j % 3,
+			 i / 256, i % 256);
+		assert_int_equal(add_rr(b, line, NULL), 0);
+		if (i < 500) {
+			snprintf(line, sizeof(line),
+				 "h%d.d%d.example.com. 300 IN TXT \"t\"", j,
+				 j % 3);
+			assert_int_equal(add_rr(b, line, NULL), 0);
+		}
+	}
+	assert_int_equal(add_rr(b, "z.d1.example.com. 300 IN A 127.1.0.2",
+				NULL), 0);
+	assert_true(dz_zone_builder_has(b, (const uint8_t *)
+					"\4h499\2d1\7example\3com", 16));
+	assert_false(dz_zone_builder_has(b, (const uint8_t *)
+					 "\4h499\2d1\7example\3com", 28));
+	struct dz_zone *z = finish(b);
+	/* apex, d0..d2, 500 hosts, z, y (ENT), x */
+	assert_int_equal(dz_zone_node_count(z), 1 + 3 + 500 + 3);
+	assert_int_equal(dz_zone_rr_count(z), 1 + 3000 + 500 + 2);
+	assert_int_equal(lookup(z, "example.com.")->nchild, 3);
+	assert_int_equal(lookup(z, "d0.example.com.")->nchild, 167);
+	assert_int_equal(lookup(z, "d1.example.com.")->nchild, 167 + 1);
+	assert_int_equal(lookup(z, "z.d1.example.com.")->flags, 0);
+	assert_int_equal(lookup(z, "z.d1.example.com.")->nchild, 1);
+	assert_int_equal(lookup(z, "y.z.d1.example.com.")->flags,
+			 DZ_NODE_F_ENT);
+	for (int j = 0; j < 500; j += 7) {
+		snprintf(line, sizeof(line), "h%d.d%d.example.com.", j, j % 3);
+		const struct dz_node *n = lookup(z, line);
+		assert_non_null(n);
+		assert_int_equal(n->nrrsets, 2);
+		const struct dz_rrset *a = dz_node_rrset(n, 1);
+		assert_non_null(a);
+		assert_int_equal(a->count, 6);
+		for (int i = 0; i < 6; i++) {
+			int want = j + 500 * i;
+			const uint8_t *rd = a->rr[i] + 2;
+			assert_int_equal(dz_wire_get_u16(a->rr[i]), 4);
+			assert_int_equal(rd[2] * 256 + rd[3], want);
+		}
+		assert_int_equal(dz_node_rrset(n, 16)->count, 1);
+		assert_true(n->rrsets[0].type < n->rrsets[1].type);
+	}
+	dz_zone_unref(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_zone_sort_and_groups),
 		cmocka_unit_test(test_zone_many_nodes),
 		cmocka_unit_test(test_zone_cut_and_wildcard_flags),
+		cmocka_unit_test(test_zone_interleaved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include "manifest/load.h"
 #include "util/errcode.h"
+#include "util/log.h"
 #include "util/par.h"
 
 static uint64_t hash_node(uint64_t h, const struct dz_ynode *n);
@@ -86,6 +87,10 @@ static void diag_at(struct ld *l, struct dz_diags *d, enum dz_severity sev,
 	char msg[512];
 	va_list ap;
 
+	if (d == NULL) {
+		l->nomem = true; /* an object's side struct: out of memory */
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -110,6 +115,14 @@ static struct dz_object *obj_new(struct ld *l)
 	return o;
 }
 
+/* o's load-time diagnostics for writing, NULL when out of memory. */
+static struct dz_diags *odiags(struct dz_object *o)
+{
+	struct dz_orare *r = dz_object_rare(o);
+
+	return r != NULL ? &r->diags : NULL;
+}
+
 /* A copy of s in the file's arena, shared with the previous object's
  * when equal (most records of a file name one zone). */
 static const char *keep_str(struct ld *l, const char *s, const char **last)
@@ -131,7 +144,7 @@ static void load_labels(struct ld *l, struct dz_object *o,
 		return;
 	}
 	if (dz_ynode_type(labels) != DZ_YNODE_MAP) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, labels,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, labels,
 			"'metadata.labels' must be a mapping");
 		return;
 	}
@@ -145,7 +158,7 @@ static void load_labels(struct ld *l, struct dz_object *o,
 		const struct dz_ynode *k = dz_ynode_key_at(labels, i);
 		const struct dz_ynode *v = dz_ynode_value_at(labels, i);
 		if (dz_ynode_type(v) != DZ_YNODE_SCALAR) {
-			diag_at(l, &o->diags, DZ_SEV_ERROR, v,
+			diag_at(l, odiags(o), DZ_SEV_ERROR, v,
 				"label '%s' must be a string",
 				dz_ynode_str(k));
 			continue;
@@ -171,16 +184,16 @@ static void load_metadata(struct ld *l, struct dz_object *o,
 	o->name = "";
 	o->ns = "default";
 	if (md != NULL && dz_ynode_type(md) != DZ_YNODE_MAP) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, md,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, md,
 			"'metadata' must be a mapping");
 		return;
 	}
 	if (name == NULL) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, md ? md : root,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, md ? md : root,
 			"missing required field 'metadata.name'");
 	} else if (dz_ynode_type(name) != DZ_YNODE_SCALAR ||
 		   dz_ynode_str(name)[0] == '\0') {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, name,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, name,
 			"'metadata.name' must be a non-empty string");
 	} else {
 		o->name = dz_arena_strdup(l->f->arena, dz_ynode_str(name));
@@ -189,7 +202,7 @@ static void load_metadata(struct ld *l, struct dz_object *o,
 	if (ns != NULL) {
 		const char *s = dz_ynode_str(ns);
 		if (s == NULL) {
-			diag_at(l, &o->diags, DZ_SEV_ERROR, ns,
+			diag_at(l, odiags(o), DZ_SEV_ERROR, ns,
 				"'metadata.namespace' must be a string");
 		} else if (s[0] != '\0') {
 			/* A file's objects mostly share one namespace. */
@@ -222,7 +235,7 @@ static void load_zone_fields(struct ld *l, struct dz_object *o,
 	const char *zone = spec_str(spec, "zone", &zn);
 
 	if (ref != NULL && zone != NULL) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, zn,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, zn,
 			"both zoneRef '%s' and zone '%s' are set: use one",
 			ref, zone);
 		return;
@@ -239,10 +252,10 @@ static void load_spec(struct ld *l, struct dz_object *o,
 	const struct dz_ynode *spec = dz_ynode_get(root, "spec");
 
 	if (spec == NULL) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, root,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, root,
 			"missing required field 'spec'");
 	} else if (dz_ynode_type(spec) != DZ_YNODE_MAP) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, spec,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, spec,
 			"'spec' must be a mapping");
 	} else {
 		if (!o->is_zone) {
@@ -354,7 +367,7 @@ static void load_doc(struct ld *l, const struct dz_ydoc *doc)
 			return;
 		}
 		if (o->ops == NULL) {
-			diag_at(l, &o->diags, DZ_SEV_WARNING, kn,
+			diag_at(l, odiags(o), DZ_SEV_WARNING, kn,
 				"unsupported kind '%s': skipped", kind);
 			o->reason = DZ_REASON_UNSUPPORTED_KIND;
 		}
@@ -362,13 +375,23 @@ static void load_doc(struct ld *l, const struct dz_ydoc *doc)
 	load_metadata(l, o, root);
 	load_spec(l, o, root);
 	o->id_hash = dz_object_id_hash(o->kind, o->ns, o->name);
-	if (o->diags.nerrors > 0) {
+	if (dz_object_diags(o)->nerrors > 0) {
 		char msg[512];
 
 		o->reason = DZ_REASON_FAILED;
-		dz_diag_format(&o->diags.items[0], msg, sizeof(msg));
+		dz_diag_format(&o->rare->diags.items[0], msg, sizeof(msg));
 		msg[strcspn(msg, "\n")] = '\0';
 		dz_object_set_message(o, "%s", msg);
+	}
+}
+
+static void rare_free(struct dz_orare *r)
+{
+	if (r != NULL) {
+		dz_diags_clear(&r->diags);
+		dz_diags_clear(&r->bdiags);
+		free(r->message);
+		free(r);
 	}
 }
 
@@ -431,8 +454,7 @@ static struct dz_mfile *finish(struct dz_mfile *f, int rc,
 	return f;
 fail:
 	for (size_t i = 0; i < l.nobjs; i++) {
-		dz_diags_clear(&l.objs[i].diags);
-		free(l.objs[i].message);
+		rare_free(l.objs[i].rare);
 	}
 	free(l.objs);
 	dz_mfile_free(f);
@@ -559,9 +581,7 @@ void dz_mfile_free(struct dz_mfile *f)
 		return;
 	}
 	for (size_t i = 0; i < f->nobjects; i++) {
-		dz_diags_clear(&f->objects[i].diags);
-		dz_diags_clear(&f->objects[i].bdiags);
-		free(f->objects[i].message);
+		rare_free(f->objects[i].rare);
 	}
 	free(f->objects);
 	dz_diags_clear(&f->diags);
@@ -686,24 +706,76 @@ void dz_object_set_message(struct dz_object *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vasprintf(&m, fmt, ap);
 	va_end(ap);
-	free(o->message);
-	o->message = n >= 0 ? m : NULL;
+	dz_object_put_status(o, n >= 0 ? m : NULL, NULL);
 }
 
 void dz_object_reset_status(struct dz_object *o)
 {
 	o->reason = DZ_REASON_PENDING;
-	free(o->message);
-	o->message = NULL;
+	if (o->rare != NULL) {
+		free(o->rare->message);
+		o->rare->message = NULL;
+	}
 	o->zone = NULL;
+}
+
+const struct dz_diags dz_no_diags;
+
+struct dz_orare *dz_object_rare(struct dz_object *o)
+{
+	if (o->rare == NULL) {
+		o->rare = calloc(1, sizeof(*o->rare));
+	}
+	return o->rare;
+}
+
+void dz_object_take_status(struct dz_object *o, char **message,
+			   struct dz_diags *bdiags)
+{
+	static const struct dz_diags none;
+
+	*message = NULL;
+	*bdiags = none;
+	if (o->rare != NULL) {
+		*message = o->rare->message;
+		*bdiags = o->rare->bdiags;
+		o->rare->message = NULL;
+		o->rare->bdiags = none;
+	}
+}
+
+void dz_object_put_status(struct dz_object *o, char *message,
+			  struct dz_diags *bdiags)
+{
+	bool some = message != NULL ||
+		    (bdiags != NULL && bdiags->items != NULL);
+	struct dz_orare *r = some ? dz_object_rare(o) : o->rare;
+
+	if (r == NULL) {
+		if (some) {
+			dz_log(DZ_LOG_ERR, "out of memory: a status of "
+			       "%s/%s dropped", o->ns, o->name);
+			free(message);
+			if (bdiags != NULL) {
+				dz_diags_clear(bdiags);
+			}
+		}
+		return;
+	}
+	free(r->message);
+	r->message = message;
+	if (bdiags != NULL) {
+		dz_diags_clear(&r->bdiags);
+		r->bdiags = *bdiags;
+	}
 }
 
 const char *dz_object_message(const struct dz_object *o)
 {
 	static char buf[512];
 
-	if (o->message != NULL) {
-		return o->message;
+	if (dz_object_own_message(o) != NULL) {
+		return o->rare->message;
 	}
 	if (o->reason == DZ_REASON_SUCCEEDED && o->ops != NULL &&
 	    o->zone != NULL) {

@@ -34,6 +34,18 @@ struct dz_label {
 struct dz_mfile;
 
 /*
+ * What few objects have, kept aside so that the many do not pay for it:
+ * made on first use (dz_object_rare), freed with the file. Objects
+ * without one have no diagnostics and no message of their own.
+ */
+struct dz_orare {
+	struct dz_diags diags;   /* load-time problems of this object */
+	struct dz_diags bdiags;  /* build-time problems (cleared per build) */
+	char *message;           /* status message (heap), NULL: the usual
+	                          * one for the reason (dz_object_message) */
+};
+
+/*
  * One bindy object (one YAML document of a bindy.firestoned.io kind that
  * serves DNS data). Load-time fields are fixed once the file is loaded;
  * build-time fields are rewritten by every build.
@@ -60,14 +72,11 @@ struct dz_object {
 	const char *zone_key;
 	uint64_t id_hash;        /* dz_object_id_hash(kind, ns, name) */
 	uint64_t spec_hash;      /* of spec as loaded (observedGeneration) */
-	struct dz_diags diags;   /* load-time problems of this object */
+	struct dz_orare *rare;   /* diagnostics, message; NULL: none */
 
 	/* build time (zone/build.c) */
-	char *message;           /* status message (heap), NULL: the usual
-	                          * one for the reason (dz_object_message) */
 	const char *zone;        /* zoneName it is served in (interned,
 	                          * never freed), NULL if none */
-	struct dz_diags bdiags;  /* build-time problems (cleared per build) */
 	uint32_t sidx;           /* its entry in the status table, when
 	                          * that entry points back at it (status.c) */
 
@@ -95,6 +104,50 @@ static inline const char *dz_object_zone_name(const struct dz_object *o)
 {
 	return o->zone_by_ref ? NULL : o->zone_key;
 }
+
+/* An empty list: the diagnostics of an object that has none. */
+extern const struct dz_diags dz_no_diags;
+
+/* o's load-time and build-time diagnostics (read only). */
+static inline const struct dz_diags *dz_object_diags(const struct dz_object *o)
+{
+	return o->rare != NULL ? &o->rare->diags : &dz_no_diags;
+}
+
+static inline const struct dz_diags *
+dz_object_bdiags(const struct dz_object *o)
+{
+	return o->rare != NULL ? &o->rare->bdiags : &dz_no_diags;
+}
+
+/* The status message set on o, NULL when it has the usual one. */
+static inline const char *dz_object_own_message(const struct dz_object *o)
+{
+	return o->rare != NULL ? o->rare->message : NULL;
+}
+
+/* o's side struct, made (zeroed) on first use. NULL when out of memory. */
+struct dz_orare *dz_object_rare(struct dz_object *o);
+
+/* The same for writing diagnostics: NULL when out of memory. */
+static inline struct dz_diags *dz_object_bdiags_mut(struct dz_object *o)
+{
+	struct dz_orare *r = dz_object_rare(o);
+
+	return r != NULL ? &r->bdiags : NULL;
+}
+
+/*
+ * Take o's message and build-time diagnostics out of it (the caller owns
+ * them; o has none after), and put such back: what o had is freed;
+ * bdiags NULL leaves o's as they are. Put never fails for what was
+ * taken from the same object: its side struct stays until the file goes
+ * (out of memory otherwise drops what was given, and logs).
+ */
+void dz_object_take_status(struct dz_object *o, char **message,
+			   struct dz_diags *bdiags);
+void dz_object_put_status(struct dz_object *o, char *message,
+			  struct dz_diags *bdiags);
 
 /* dz_object.built: counted in its zones' fingerprints; its RRs added. */
 enum {

@@ -929,8 +929,8 @@ static void view_init(struct view *v, const struct dz_status *st,
 	strftime(v->when, sizeof(v->when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(v->source, sizeof(v->source), "%s:%u", o->file->rel,
 		 o->line);
-	add_warns(v, &o->diags);
-	add_warns(v, &o->bdiags);
+	add_warns(v, dz_object_diags(o));
+	add_warns(v, dz_object_bdiags(o));
 	if (o->is_zone && o->zone != NULL && st->snap != NULL) {
 		snprintf(zone, sizeof(zone), "%s.", o->zone);
 		uint8_t wire[DZ_DNAME_MAX];

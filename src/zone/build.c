@@ -220,10 +220,10 @@ static const struct dz_diag *first_error(const struct dz_diags *d)
 /* ReconcileFailed with the first error of the load or build diags. */
 static void set_failed(struct dz_object *o)
 {
-	const struct dz_diag *e = first_error(&o->diags);
+	const struct dz_diag *e = first_error(dz_object_diags(o));
 
 	if (e == NULL) {
-		e = first_error(&o->bdiags);
+		e = first_error(dz_object_bdiags(o));
 	}
 	if (e == NULL) {
 		set_status(o, DZ_REASON_FAILED, "%s:%u:%u: invalid %s",
@@ -249,6 +249,14 @@ static void merge_diags(struct dz_diags *dst, const struct dz_diags *src)
 			dz_diags_add(dst, e->sev, e->file, e->line, e->col,
 				     "%s", e->msg);
 		}
+	}
+}
+
+/* o has no build-time diagnostics. */
+static void clear_bdiags(struct dz_object *o)
+{
+	if (o->rare != NULL) {
+		dz_diags_clear(&o->rare->bdiags);
 	}
 }
 
@@ -302,14 +310,11 @@ static int saved_alloc(struct bstate *st, size_t n)
 static void save_status(struct saved *sv, struct dz_object *o)
 {
 	sv->reason = o->reason;
-	sv->message = o->message;
+	dz_object_take_status(o, &sv->message, &sv->bdiags);
 	sv->zone = o->zone;
-	sv->bdiags = o->bdiags;
 	sv->built = o->built;
 	sv->reused = o->reused;
 	o->built = 0;
-	memset(&o->bdiags, 0, sizeof(o->bdiags));
-	o->message = NULL;
 	o->reused = false;
 	dz_object_reset_status(o);
 }
@@ -336,8 +341,9 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 			struct dz_object *o = &files[i]->objects[j];
 			/* At start no object was built: no saved[] */
 			if (o->reason != DZ_REASON_PENDING || o->built ||
-			    o->message != NULL || o->zone != NULL ||
-			    o->bdiags.items != NULL || o->reused) {
+			    dz_object_own_message(o) != NULL ||
+			    o->zone != NULL ||
+			    dz_object_bdiags(o)->items != NULL || o->reused) {
 				if (saved_alloc(st, total) != 0) {
 					return DZ_ENOMEM;
 				}
@@ -345,7 +351,7 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 			}
 			st->ids[k] = o->id_hash;
 			st->flags[k] = (uint8_t)((o->is_zone ? OF_ZONE : 0) |
-				       (o->diags.nerrors > 0 ||
+				       (dz_object_diags(o)->nerrors > 0 ||
 					o->spec_packed == NULL ||
 					(!o->is_zone && o->ops == NULL) ?
 					OF_BAD : 0));
@@ -359,7 +365,7 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 /* ReconcileFailed (load time) or UnsupportedKind for an OF_BAD object. */
 static void classify_bad(struct dz_object *o)
 {
-	if (o->diags.nerrors > 0 || o->spec_packed == NULL) {
+	if (dz_object_diags(o)->nerrors > 0 || o->spec_packed == NULL) {
 		set_failed(o);
 	} else if (!o->is_zone && o->ops == NULL) {
 		set_status(o, DZ_REASON_UNSUPPORTED_KIND,
@@ -484,8 +490,11 @@ static int parse_zones(struct bstate *st)
 		if (nomem) {
 			return DZ_ENOMEM;
 		}
-		int rc = dz_zspec_parse(&z->spec, spec, o->file->rel,
-					&o->bdiags);
+		struct dz_diags *bd = dz_object_bdiags_mut(o);
+		if (bd == NULL) {
+			return DZ_ENOMEM;
+		}
+		int rc = dz_zspec_parse(&z->spec, spec, o->file->rel, bd);
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
@@ -633,19 +642,16 @@ static int note_member(struct bstate *st, struct bzone *z,
 /* Move the status in sv back to o (what o has now is freed). */
 static void give_back(struct dz_object *o, struct saved *sv)
 {
-	free(o->message);
 	if (sv->light) {
 		o->reason = sv->reason;
-		o->message = sv->message;
+		dz_object_put_status(o, sv->message, NULL);
 		o->zone = sv->zone;
 		memset(sv, 0, sizeof(*sv));
 		return;
 	}
-	dz_diags_clear(&o->bdiags);
 	o->reason = sv->reason;
-	o->message = sv->message;
+	dz_object_put_status(o, sv->message, &sv->bdiags);
 	o->zone = sv->zone;
-	o->bdiags = sv->bdiags;
 	o->built = sv->built;
 	o->reused = sv->reused;
 	memset(sv, 0, sizeof(*sv));
@@ -1039,8 +1045,13 @@ static int parse_record(struct dz_object *o, const struct dz_ynode *spec,
 	rc1 = dz_kind_ctx_call(spec, origin, o->file->rel, &tmp, owner_fn,
 			       oa);
 	rc2 = dz_kind_run(o->ops, spec, origin, o->file->rel, &tmp, rr);
-	if (keep_diags) {
-		merge_diags(&o->bdiags, &tmp);
+	if (keep_diags && tmp.n > 0) {
+		struct dz_diags *bd = dz_object_bdiags_mut(o);
+		if (bd == NULL) {
+			rc1 = DZ_ENOMEM;
+		} else {
+			merge_diags(bd, &tmp);
+		}
 	}
 	dz_diags_clear(&tmp);
 	if (rc1 == DZ_ENOMEM || rc2 == DZ_ENOMEM) {
@@ -1109,6 +1120,7 @@ static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
 		   const struct pzone *oa)
 {
 	const struct dz_rdata_list *rr = &oa->rr;
+	struct dz_diags *bd;
 	bool warned = false;
 
 	for (size_t i = 0; i < rr->n; i++) {
@@ -1129,8 +1141,9 @@ static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
 				   dz_strerror(rc));
 			continue;
 		}
-		if (conflict && !warned) {
-			dz_diags_add(&o->bdiags, DZ_SEV_WARNING, o->file->rel,
+		if (conflict && !warned &&
+		    (bd = dz_object_bdiags_mut(o)) != NULL) {
+			dz_diags_add(bd, DZ_SEV_WARNING, o->file->rel,
 				     oa->ttl_line, oa->ttl_col,
 				     "TTL %u differs from the RRset's other "
 				     "TTL: the smallest is served", oa->ttl);
@@ -1262,7 +1275,7 @@ static int parse_all(struct dz_arena *scratch, struct dz_arena *keep,
 		p->pz = NULL;
 		return rc;
 	}
-	return (bad || o->bdiags.nerrors > 0) ? DZ_EMANIFEST : 0;
+	return (bad || dz_object_bdiags(o)->nerrors > 0) ? DZ_EMANIFEST : 0;
 }
 
 /*
@@ -1437,7 +1450,7 @@ static void edit_undo(struct bstate *st, struct bzone *z)
 	for (size_t i = 0; i < z->nfresh; i++) {
 		struct dz_object *o = st->objs[z->fresh[i]];
 		dz_object_reset_status(o);
-		dz_diags_clear(&o->bdiags);
+		clear_bdiags(o);
 		o->built &= (uint8_t)~DZ_OBJ_B_ADDED;
 		prec_clear_parse(&st->prec[z->fresh[i]]);
 	}
@@ -1782,11 +1795,14 @@ static int save_light(struct bstate *st, struct dz_object *o)
 		st->capu = cap;
 	}
 	st->uobjs[st->nu] = o;
-	st->usaved[st->nu++] = (struct saved){ .reason = o->reason,
-					       .message = o->message,
-					       .zone = o->zone,
-					       .light = true };
-	o->message = NULL;
+	st->usaved[st->nu] = (struct saved){ .reason = o->reason,
+					     .zone = o->zone,
+					     .light = true };
+	if (o->rare != NULL) {
+		st->usaved[st->nu].message = o->rare->message;
+		o->rare->message = NULL;
+	}
+	st->nu++;
 	return 0;
 }
 
@@ -1903,8 +1919,13 @@ static void warn_target(struct bstate *st, struct dz_object *o,
 	const struct dz_ynode *at;
 	const char *field = target_field(st, o, origin, target, &at);
 
+	struct dz_diags *bd = dz_object_bdiags_mut(o);
+
+	if (bd == NULL) {
+		return; /* dropped, as dz_diags_add drops on OOM */
+	}
 	dz_dname_to_text(target, text, sizeof(text));
-	dz_diags_add(&o->bdiags, DZ_SEV_WARNING, o->file->rel,
+	dz_diags_add(bd, DZ_SEV_WARNING, o->file->rel,
 		     dz_ynode_line(at), dz_ynode_col(at),
 		     "%s '%s' has no A or AAAA record", field, text);
 }
@@ -2098,10 +2119,12 @@ static long target_warning(const struct dz_object *o, const uint8_t *target)
 	dz_dname_to_text(target, text, sizeof(text));
 	lw = (size_t)snprintf(want, sizeof(want),
 			      " '%s' has no A or AAAA record", text);
-	for (size_t i = 0; i < o->bdiags.n; i++) {
-		const char *m = o->bdiags.items[i].msg;
+	const struct dz_diags *bd = dz_object_bdiags(o);
+
+	for (size_t i = 0; i < bd->n; i++) {
+		const char *m = bd->items[i].msg;
 		size_t lm = strlen(m);
-		if (o->bdiags.items[i].sev == DZ_SEV_WARNING && lm >= lw &&
+		if (bd->items[i].sev == DZ_SEV_WARNING && lm >= lw &&
 		    strcmp(m + lm - lw, want) == 0) {
 			return (long)i;
 		}
@@ -2122,7 +2145,7 @@ static void retarget(struct bstate *st, const uint8_t *name, bool ok,
 	if (ok) {
 		long i = target_warning(o, name);
 		if (i >= 0) {
-			dz_diags_remove(&o->bdiags, (size_t)i);
+			dz_diags_remove(&o->rare->bdiags, (size_t)i);
 		}
 		u->warned = false;
 		return;
@@ -2745,15 +2768,13 @@ static int delta_objects(struct bstate *st, struct dz_mfile *const *files,
 		for (size_t j = 0; files[i]->fresh && j < files[i]->nobjects;
 		     j++) {
 			struct dz_object *o = &files[i]->objects[j];
-			free(o->message);
-			o->message = NULL;
-			dz_diags_clear(&o->bdiags);
+			clear_bdiags(o);
 			o->built = 0;
 			o->reused = false;
 			dz_object_reset_status(o);
 			st->ids[k] = o->id_hash;
-			if (o->diags.nerrors > 0 || o->spec_packed == NULL ||
-			    o->ops == NULL) {
+			if (dz_object_diags(o)->nerrors > 0 ||
+			    o->spec_packed == NULL || o->ops == NULL) {
 				st->flags[k] = OF_BAD;
 				classify_bad(o);
 			}
@@ -2973,10 +2994,10 @@ void dz_build_collect_diags(struct dz_mfile *const *files, size_t n,
 		dz_diags_append(out, &f->diags);
 		for (size_t j = 0; j < f->nobjects; j++) {
 			const struct dz_object *o = &f->objects[j];
-			dz_diags_append(out, &o->diags);
-			dz_diags_append(out, &o->bdiags);
+			dz_diags_append(out, dz_object_diags(o));
+			dz_diags_append(out, dz_object_bdiags(o));
 			if (!reason_is_warning(o->reason) ||
-			    has_msg(&o->diags, dz_object_message(o))) {
+			    has_msg(dz_object_diags(o), dz_object_message(o))) {
 				continue;
 			}
 			dz_diags_add(out, DZ_SEV_WARNING, f->rel, o->line,

@@ -87,7 +87,7 @@ static void test_skipping(void **state)
 	assert_string_equal(o->ns, "default");
 	assert_int_equal(o->line, 29);
 	assert_int_equal(o->col, 1);
-	assert_int_equal(o->diags.n, 0);
+	assert_int_equal(dz_object_diags(o)->n, 0);
 	struct dz_arena *a = dz_arena_new(0);
 	const struct dz_ynode *spec = dz_object_spec(o, a, NULL);
 	assert_string_equal(dz_ynode_str(dz_ynode_get(spec, "zoneName")),
@@ -122,11 +122,11 @@ static void test_kinds(void **state)
 				 "unsupported kind '%s': skipped", kinds[i]);
 			assert_int_equal(o->reason,
 					 DZ_REASON_UNSUPPORTED_KIND);
-			assert_int_equal(o->diags.n, 1);
-			assert_int_equal(o->diags.nerrors, 0);
-			expect_diag(&o->diags, 0, DZ_SEV_WARNING, 2, 7, msg);
+			assert_int_equal(dz_object_diags(o)->n, 1);
+			assert_int_equal(dz_object_diags(o)->nerrors, 0);
+			expect_diag(dz_object_diags(o), 0, DZ_SEV_WARNING, 2, 7, msg);
 		} else {
-			assert_int_equal(o->diags.n, 0);
+			assert_int_equal(dz_object_diags(o)->n, 0);
 			assert_int_equal(o->reason, DZ_REASON_PENDING);
 		}
 		dz_mfile_free(f);
@@ -215,8 +215,8 @@ static void test_object_errors(void **state)
 		const struct dz_object *o = &f->objects[0];
 		assert_non_null(o->name);
 		assert_non_null(o->ns);
-		assert_int_equal(o->diags.n, 1);
-		expect_diag(&o->diags, 0, DZ_SEV_ERROR, cases[i].line,
+		assert_int_equal(dz_object_diags(o)->n, 1);
+		expect_diag(dz_object_diags(o), 0, DZ_SEV_ERROR, cases[i].line,
 			    cases[i].col, cases[i].msg);
 		assert_int_equal(o->reason, DZ_REASON_FAILED);
 		assert_non_null(strstr(dz_object_message(o), cases[i].msg));
@@ -466,8 +466,8 @@ static void test_corpus(void **state)
 			const struct dz_object *o = &files[i]->objects[j];
 			assert_non_null(o->spec_packed);
 			assert_true(o->name[0] != '\0');
-			if (o->diags.nerrors > 0) {
-				dz_diags_print(&o->diags, stderr);
+			if (dz_object_diags(o)->nerrors > 0) {
+				dz_diags_print(dz_object_diags(o), stderr);
 				fail_msg("%s: object errors", files[i]->rel);
 			}
 		}

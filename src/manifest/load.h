@@ -46,30 +46,44 @@ struct dz_orare {
 };
 
 /*
- * One bindy object (one YAML document of a bindy.firestoned.io kind that
- * serves DNS data). Load-time fields are fixed once the file is loaded;
- * build-time fields are rewritten by every build.
+ * What the objects of one file have in common: their file, kind,
+ * namespace, labels and zone reference. A file's records mostly share
+ * them, so each distinct combination is stored once in the file's arena
+ * (dz_mfile_load finds the equal one) and objects point at it.
  */
-struct dz_object {
-	/* load time (pointers first, then the narrow fields: there is one
-	 * object per record, so every padding byte counts a million times) */
+struct dz_oclass {
 	struct dz_mfile *file;
 	const char *kind;        /* "DNSZone", "MXRecord", ... */
 	const char *api_version; /* "bindy.firestoned.io/v1beta1" */
 	const char *ns;          /* metadata.namespace, "default" if absent */
-	const char *name;        /* metadata.name */
 	const struct dz_kind *ops; /* record kind plugin; NULL for DNSZone
 	                            * and for kinds without a plugin */
-	struct dz_label *labels; /* metadata.labels */
-	/* spec, packed (dz_ynode_pack; read it with dz_object_spec):
-	 * NULL when missing or not a mapping (an error). The parse tree
-	 * of the file is gone once the file is loaded. */
-	const uint8_t *spec_packed;
+	const struct dz_label *labels; /* metadata.labels */
 	/* records: spec.zoneRef or spec.zone (never both: that is an
 	 * error) when a non-empty string, copied at load because the build
 	 * looks it up every time; zone_by_ref tells which.
 	 * dz_object_zone_ref / dz_object_zone_name read it. */
 	const char *zone_key;
+	uint32_t nlabels;
+	bool is_zone;            /* kind == DNSZone */
+	bool zone_by_ref;        /* zone_key is spec.zoneRef */
+};
+
+/*
+ * One bindy object (one YAML document of a bindy.firestoned.io kind that
+ * serves DNS data). Load-time fields are fixed once the file is loaded;
+ * build-time fields are rewritten by every build. There is one per
+ * record, so every byte counts a million times: what objects share is
+ * in cls, what few have is in rare (load.c asserts the size).
+ */
+struct dz_object {
+	/* load time */
+	const struct dz_oclass *cls; /* file, kind, namespace, labels, ... */
+	const char *name;        /* metadata.name */
+	/* spec, packed (dz_ynode_pack; read it with dz_object_spec):
+	 * NULL when missing or not a mapping (an error). The parse tree
+	 * of the file is gone once the file is loaded. */
+	const uint8_t *spec_packed;
 	uint64_t id_hash;        /* dz_object_id_hash(kind, ns, name) */
 	uint64_t spec_hash;      /* of spec as loaded (observedGeneration) */
 	struct dz_orare *rare;   /* diagnostics, message; NULL: none */
@@ -82,9 +96,6 @@ struct dz_object {
 
 	/* load time */
 	uint32_t line, col;      /* start of the document's root node */
-	uint32_t nlabels;
-	bool is_zone;            /* kind == DNSZone */
-	bool zone_by_ref;        /* zone_key is spec.zoneRef */
 
 	/* build time */
 	bool reused;             /* the last build in full kept its zones
@@ -97,12 +108,12 @@ struct dz_object {
 /* A record's spec.zoneRef, spec.zone: NULL when not set. */
 static inline const char *dz_object_zone_ref(const struct dz_object *o)
 {
-	return o->zone_by_ref ? o->zone_key : NULL;
+	return o->cls->zone_by_ref ? o->cls->zone_key : NULL;
 }
 
 static inline const char *dz_object_zone_name(const struct dz_object *o)
 {
-	return o->zone_by_ref ? NULL : o->zone_key;
+	return o->cls->zone_by_ref ? NULL : o->cls->zone_key;
 }
 
 /* An empty list: the diagnostics of an object that has none. */

@@ -227,7 +227,7 @@ static void set_failed(struct dz_object *o)
 	}
 	if (e == NULL) {
 		set_status(o, DZ_REASON_FAILED, "%s:%u:%u: invalid %s",
-			   o->file->rel, o->line, o->col, o->kind);
+			   o->cls->file->rel, o->line, o->col, o->cls->kind);
 		return;
 	}
 	set_status(o, DZ_REASON_FAILED, "%s:%u:%u: %s", e->file, e->line,
@@ -292,7 +292,8 @@ static void *vec_push(void *vp, size_t *n, size_t *cap, size_t size)
 
 static bool same_id(const struct dz_object *a, const struct dz_object *b)
 {
-	return strcmp(a->kind, b->kind) == 0 && strcmp(a->ns, b->ns) == 0 &&
+	return strcmp(a->cls->kind, b->cls->kind) == 0 &&
+	       strcmp(a->cls->ns, b->cls->ns) == 0 &&
 	       strcmp(a->name, b->name) == 0;
 }
 
@@ -350,10 +351,11 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 				save_status(&st->saved[k], o);
 			}
 			st->ids[k] = o->id_hash;
-			st->flags[k] = (uint8_t)((o->is_zone ? OF_ZONE : 0) |
+			const struct dz_oclass *c = o->cls;
+			st->flags[k] = (uint8_t)((c->is_zone ? OF_ZONE : 0) |
 				       (dz_object_diags(o)->nerrors > 0 ||
 					o->spec_packed == NULL ||
-					(!o->is_zone && o->ops == NULL) ?
+					(!c->is_zone && c->ops == NULL) ?
 					OF_BAD : 0));
 			st->objs[k++] = o;
 		}
@@ -367,9 +369,9 @@ static void classify_bad(struct dz_object *o)
 {
 	if (dz_object_diags(o)->nerrors > 0 || o->spec_packed == NULL) {
 		set_failed(o);
-	} else if (!o->is_zone && o->ops == NULL) {
+	} else if (!o->cls->is_zone && o->cls->ops == NULL) {
 		set_status(o, DZ_REASON_UNSUPPORTED_KIND,
-			   "unsupported kind '%s': skipped", o->kind);
+			   "unsupported kind '%s': skipped", o->cls->kind);
 	}
 }
 
@@ -416,8 +418,8 @@ static int classify_objects(struct bstate *st)
 		}
 		w = *sl;
 		set_status(o, DZ_REASON_DUPLICATE_OBJECT,
-			   "duplicate of %s %s/%s in %s:%u", w->kind, w->ns,
-			   w->name, w->file->rel, w->line);
+			   "duplicate of %s %s/%s in %s:%u", w->cls->kind,
+			   w->cls->ns, w->name, w->cls->file->rel, w->line);
 		d = vec_push(&st->dups, &st->ndups, &st->capdups, sizeof(*d));
 		if (d == NULL) {
 			return DZ_ENOMEM;
@@ -439,7 +441,7 @@ static int ref_cmp(const void *pa, const void *pb)
 {
 	const struct bzone *a = *(const struct bzone *const *)pa;
 	const struct bzone *b = *(const struct bzone *const *)pb;
-	int c = strcmp(a->obj->ns, b->obj->ns);
+	int c = strcmp(a->obj->cls->ns, b->obj->cls->ns);
 
 	return c ? c : strcmp(a->obj->name, b->obj->name);
 }
@@ -458,7 +460,7 @@ static int ns_zname_cmp(const void *pa, const void *pb)
 {
 	const struct bzone *a = *(const struct bzone *const *)pa;
 	const struct bzone *b = *(const struct bzone *const *)pb;
-	int c = strcmp(a->obj->ns, b->obj->ns);
+	int c = strcmp(a->obj->cls->ns, b->obj->cls->ns);
 
 	return c ? c : strcmp(a->spec.name, b->spec.name);
 }
@@ -494,7 +496,7 @@ static int parse_zones(struct bstate *st)
 		if (bd == NULL) {
 			return DZ_ENOMEM;
 		}
-		int rc = dz_zspec_parse(&z->spec, spec, o->file->rel, bd);
+		int rc = dz_zspec_parse(&z->spec, spec, o->cls->file->rel, bd);
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
@@ -533,8 +535,9 @@ static int index_zones(struct bstate *st)
 			struct dz_object *o = s[++i]->obj;
 			set_status(o, DZ_REASON_DUPLICATE_ZONE,
 				   "zone %s is already served by DNSZone %s/%s "
-				   "(%s:%u)", first->spec.name, first->obj->ns,
-				   first->obj->name, first->obj->file->rel,
+				   "(%s:%u)", first->spec.name,
+				   first->obj->cls->ns, first->obj->name,
+				   first->obj->cls->file->rel,
 				   first->obj->line);
 		}
 		first->serves = true;
@@ -603,9 +606,9 @@ static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 /* An object version's identity: its file's load number and its place. */
 static uint64_t obj_id(const struct dz_object *o, size_t nzones)
 {
-	uint64_t idx = (uint64_t)(o - o->file->objects);
+	uint64_t idx = (uint64_t)(o - o->cls->file->objects);
 
-	return mix(o->file->seq * 0x9e3779b97f4a7c15ULL + (idx << 8) +
+	return mix(o->cls->file->seq * 0x9e3779b97f4a7c15ULL + (idx << 8) +
 		   nzones);
 }
 
@@ -626,7 +629,8 @@ static int note_member(struct bstate *st, struct bzone *z,
 	size_t *slot;
 
 	z->fp += id;
-	if (st->opts == NULL || st->opts->prev == NULL || !o->file->fresh) {
+	if (st->opts == NULL || st->opts->prev == NULL ||
+	    !o->cls->file->fresh) {
 		return 0;
 	}
 	z->fp_fresh += id;
@@ -674,7 +678,7 @@ static bool settled(const struct bstate *st, size_t i)
 
 static bool is_member(const struct dz_object *o)
 {
-	return !o->is_zone && o->ops != NULL &&
+	return !o->cls->is_zone && o->cls->ops != NULL &&
 	       o->reason == DZ_REASON_PENDING;
 }
 
@@ -728,7 +732,8 @@ static int plan_reuse(struct bstate *st)
 				}
 				*m = i;
 			}
-			if (pass == 1 && nz > 0 && all && !o->file->fresh) {
+			if (pass == 1 && nz > 0 && all &&
+			    !o->cls->file->fresh) {
 				restore(st, i);
 			}
 		}
@@ -812,7 +817,7 @@ static struct bzone *find_ref(struct bstate *st, const char *ns,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct dz_object *o = st->by_ref[mid]->obj;
-		int c = strcmp(o->ns, ns);
+		int c = strcmp(o->cls->ns, ns);
 		if (c == 0) {
 			c = strcmp(o->name, name);
 		}
@@ -835,7 +840,7 @@ static size_t ns_lower(const struct bstate *st, const char *ns)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(st->by_name[mid]->obj->ns, ns) < 0) {
+		if (strcmp(st->by_name[mid]->obj->cls->ns, ns) < 0) {
 			lo = mid + 1;
 		} else {
 			hi = mid;
@@ -863,7 +868,7 @@ static struct bzone *find_zone_name(struct bstate *st, const char *ns,
 	}
 	for (size_t i = ns_lower(st, ns); i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
-		if (strcmp(z->obj->ns, ns) != 0) {
+		if (strcmp(z->obj->cls->ns, ns) != 0) {
 			break;
 		}
 		if (strcmp(z->spec.name, want) == 0) {
@@ -896,10 +901,10 @@ static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 {
 	struct bzone *z;
 
-	if (o->ns != st->last_ns || ref != st->last_ref) {
-		st->last_ns = o->ns;
+	if (o->cls->ns != st->last_ns || ref != st->last_ref) {
+		st->last_ns = o->cls->ns;
 		st->last_ref = ref;
-		st->last_zone = find_ref(st, o->ns, ref);
+		st->last_zone = find_ref(st, o->cls->ns, ref);
 	}
 	z = st->last_zone;
 
@@ -908,13 +913,14 @@ static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 	}
 	if (z == NULL) {
 		set_status(o, DZ_REASON_ZONE_NOT_FOUND,
-			   "no DNSZone '%s' in namespace '%s'", ref, o->ns);
+			   "no DNSZone '%s' in namespace '%s'", ref,
+			   o->cls->ns);
 		return 0;
 	}
 	if (!z->serves) {
 		set_status(o, DZ_REASON_ZONE_NOT_FOUND,
 			   "DNSZone '%s' in namespace '%s' is not served (%s)",
-			   ref, o->ns, dz_reason_name(z->obj->reason));
+			   ref, o->cls->ns, dz_reason_name(z->obj->reason));
 		return 0;
 	}
 	return push_zone(st, out, n, z);
@@ -938,31 +944,32 @@ static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 		return by_ref(st, o, ref, dry, out, n);
 	}
 	if (zone != NULL) {
-		struct bzone *z = find_zone_name(st, o->ns, zone);
+		struct bzone *z = find_zone_name(st, o->cls->ns, zone);
 		if (z == NULL && dry) {
 			return 0;
 		}
 		if (z == NULL) {
 			set_status(o, DZ_REASON_ZONE_NOT_FOUND,
 				   "no zone '%s' served in namespace '%s'",
-				   zone, o->ns);
+				   zone, o->cls->ns);
 			return 0;
 		}
 		return push_zone(st, out, n, z);
 	}
-	for (size_t i = ns_lower(st, o->ns); i < st->nserving; i++) {
+	for (size_t i = ns_lower(st, o->cls->ns); i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
-		if (strcmp(z->obj->ns, o->ns) != 0) {
+		if (strcmp(z->obj->cls->ns, o->cls->ns) != 0) {
 			break;
 		}
-		if (dz_zspec_selects(&z->spec, o->labels, o->nlabels) &&
+		if (dz_zspec_selects(&z->spec, o->cls->labels,
+				     o->cls->nlabels) &&
 		    push_zone(st, out, n, z) != 0) {
 			return DZ_ENOMEM;
 		}
 	}
 	if (*n == 0 && !dry) {
 		set_status(o, DZ_REASON_NOT_SELECTED, "no DNSZone in namespace "
-			   "'%s' selects its labels", o->ns);
+			   "'%s' selects its labels", o->cls->ns);
 	}
 	return 0;
 }
@@ -1042,9 +1049,10 @@ static int parse_record(struct dz_object *o, const struct dz_ynode *spec,
 
 	memset(oa, 0, sizeof(*oa));
 	oa->zone = z;
-	rc1 = dz_kind_ctx_call(spec, origin, o->file->rel, &tmp, owner_fn,
+	rc1 = dz_kind_ctx_call(spec, origin, o->cls->file->rel, &tmp, owner_fn,
 			       oa);
-	rc2 = dz_kind_run(o->ops, spec, origin, o->file->rel, &tmp, rr);
+	rc2 = dz_kind_run(o->cls->ops, spec, origin, o->cls->file->rel, &tmp,
+			  rr);
 	if (keep_diags && tmp.n > 0) {
 		struct dz_diags *bd = dz_object_bdiags_mut(o);
 		if (bd == NULL) {
@@ -1084,7 +1092,7 @@ static int push_name(struct bstate *st, struct target **v, size_t *n,
 static const uint8_t *rr_target(const struct dz_object *o, const uint8_t *data,
 				uint16_t len)
 {
-	const struct dz_kind *k = o->ops;
+	const struct dz_kind *k = o->cls->ops;
 
 	if (!(k->flags & DZ_KIND_F_ADDITIONAL) || !(k->flags & DZ_KIND_F_NAME) ||
 	    len <= k->name_offset ||
@@ -1120,30 +1128,31 @@ static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
 		   const struct pzone *oa)
 {
 	const struct dz_rdata_list *rr = &oa->rr;
+	uint16_t type = o->cls->ops->rrtype;
 	struct dz_diags *bd;
 	bool warned = false;
 
 	for (size_t i = 0; i < rr->n; i++) {
 		bool conflict = false;
-		int rc = dz_zone_builder_add(z->b, oa->owner, o->ops->rrtype,
-					     oa->ttl, rr->items[i].data,
+		int rc = dz_zone_builder_add(z->b, oa->owner, type, oa->ttl,
+					     rr->items[i].data,
 					     rr->items[i].len, &conflict);
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
 		if (rc == 0) {
-			z->hash += rr_hash(oa->owner, o->ops->rrtype, oa->ttl,
+			z->hash += rr_hash(oa->owner, type, oa->ttl,
 					   rr->items[i].data, rr->items[i].len);
 		}
 		if (rc != 0) {
 			dz_log_err("%s %s/%s: cannot add to zone %s: %s",
-				   o->kind, o->ns, o->name, z->spec.name,
-				   dz_strerror(rc));
+				   o->cls->kind, o->cls->ns, o->name,
+				   z->spec.name, dz_strerror(rc));
 			continue;
 		}
 		if (conflict && !warned &&
 		    (bd = dz_object_bdiags_mut(o)) != NULL) {
-			dz_diags_add(bd, DZ_SEV_WARNING, o->file->rel,
+			dz_diags_add(bd, DZ_SEV_WARNING, o->cls->file->rel,
 				     oa->ttl_line, oa->ttl_col,
 				     "TTL %u differs from the RRset's other "
 				     "TTL: the smallest is served", oa->ttl);
@@ -1173,7 +1182,7 @@ static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
 					i ? ", " : "", zs[i]->spec.name);
 	}
 	set_status(o, DZ_REASON_SUCCEEDED, "%s record added to zones %s",
-		   o->ops->type_name, list);
+		   o->cls->ops->type_name, list);
 }
 
 /* The parse results stay in their arena until parsed_free. */
@@ -1313,7 +1322,7 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 		for (size_t j = 0; !kept(p->zs[i]) && j < z->rr.n &&
 		     rc == 0; j++) {
 			rc = dz_checks_add_rr(ck, &p->zs[i]->spec, o, z->owner,
-					      o->ops->rrtype,
+					      o->cls->ops->rrtype,
 					      z->rr.items[j].data,
 					      z->rr.items[j].len);
 		}
@@ -1365,17 +1374,18 @@ static int edit_gone(struct bstate *st, struct bzone *z,
 		for (size_t j = 0; rc == 0 && j < rr.n; j++) {
 			const uint8_t *t = rr_target(o, rr.items[j].data,
 						     rr.items[j].len);
-			rc = dz_zone_edit_del(e, oa.owner, o->ops->rrtype,
+			rc = dz_zone_edit_del(e, oa.owner, o->cls->ops->rrtype,
 					      oa.ttl, rr.items[j].data,
 					      rr.items[j].len);
-			z->hash -= rr_hash(oa.owner, o->ops->rrtype, oa.ttl,
-					   rr.items[j].data, rr.items[j].len);
+			z->hash -= rr_hash(oa.owner, o->cls->ops->rrtype,
+					   oa.ttl, rr.items[j].data,
+					   rr.items[j].len);
 			if (rc == 0 && t != NULL) {
 				rc = push_name(st, &st->gtargets, &st->ngt,
 					       &st->capgt, o, t);
 			}
 		}
-		if (rc == 0 && is_addr(o->ops->rrtype) && rr.n > 0) {
+		if (rc == 0 && is_addr(o->cls->ops->rrtype) && rr.n > 0) {
 			rc = push_name(st, &st->aown, &st->naown,
 				       &st->capaown, o, oa.owner);
 		}
@@ -1408,15 +1418,15 @@ static int edit_fresh(struct bstate *st, struct bzone *z,
 	}
 	for (size_t i = 0; rc == 0 && i < pz->rr.n; i++) {
 		const struct dz_rdata *r = &pz->rr.items[i];
-		rc = dz_zone_edit_add(e, pz->owner, o->ops->rrtype, pz->ttl,
-				      r->data, r->len);
+		rc = dz_zone_edit_add(e, pz->owner, o->cls->ops->rrtype,
+				      pz->ttl, r->data, r->len);
 		if (rc == 0) {
-			z->hash += rr_hash(pz->owner, o->ops->rrtype, pz->ttl,
-					   r->data, r->len);
+			z->hash += rr_hash(pz->owner, o->cls->ops->rrtype,
+					   pz->ttl, r->data, r->len);
 			rc = add_target(st, o, z, r);
 		}
 	}
-	if (rc == 0 && is_addr(o->ops->rrtype) && pz->rr.n > 0) {
+	if (rc == 0 && is_addr(o->cls->ops->rrtype) && pz->rr.n > 0) {
 		rc = push_name(st, &st->aown, &st->naown, &st->capaown, o,
 			       pz->owner);
 	}
@@ -1578,7 +1588,8 @@ static int note_gone(struct bstate *st, struct dz_object *o)
 	struct dz_object **slot;
 	size_t nz;
 
-	if (o->is_zone || o->ops == NULL || !(o->built & DZ_OBJ_B_MEMBER)) {
+	if (o->cls->is_zone || o->cls->ops == NULL ||
+	    !(o->built & DZ_OBJ_B_MEMBER)) {
 		return 0;
 	}
 	if (record_zones(st, o, true, &zs, &nz) != 0) {
@@ -1849,7 +1860,7 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 		z->b = NULL;
 		if (z->zone == NULL) {
 			set_status(z->obj, DZ_REASON_FAILED, "%s:%u:%u: zone %s "
-				   "not built: %s", z->obj->file->rel,
+				   "not built: %s", z->obj->cls->file->rel,
 				   z->obj->line, z->obj->col, z->spec.name,
 				   err);
 			continue;
@@ -1872,7 +1883,7 @@ static const char *target_field(struct bstate *st, const struct dz_object *o,
 				const uint8_t *origin, const uint8_t *target,
 				const struct dz_ynode **node)
 {
-	const struct dz_kind *k = o->ops;
+	const struct dz_kind *k = o->cls->ops;
 	uint8_t name[DZ_DNAME_MAX];
 	const struct dz_ynode *spec;
 	size_t len;
@@ -1925,7 +1936,7 @@ static void warn_target(struct bstate *st, struct dz_object *o,
 		return; /* dropped, as dz_diags_add drops on OOM */
 	}
 	dz_dname_to_text(target, text, sizeof(text));
-	dz_diags_add(bd, DZ_SEV_WARNING, o->file->rel,
+	dz_diags_add(bd, DZ_SEV_WARNING, o->cls->file->rel,
 		     dz_ynode_line(at), dz_ynode_col(at),
 		     "%s '%s' has no A or AAAA record", field, text);
 }
@@ -2220,7 +2231,7 @@ void dz_build_undo(struct dz_build_undo *u)
 		struct saved *sv = &u->saved[i];
 		/* restored: it has it already; fresh: it had none, and
 		 * a rejected version's says why */
-		if (!sv->restored && !o->file->fresh) {
+		if (!sv->restored && !o->cls->file->fresh) {
 			give_back(o, sv);
 		}
 	}
@@ -2444,8 +2455,8 @@ static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
 	const struct prec *p = &st->prec[i];
 	int rc = 0;
 
-	if (!(o->ops->flags & DZ_KIND_F_ADDITIONAL) ||
-	    !(o->ops->flags & DZ_KIND_F_NAME) || !p->zones_known) {
+	if (!(o->cls->ops->flags & DZ_KIND_F_ADDITIONAL) ||
+	    !(o->cls->ops->flags & DZ_KIND_F_NAME) || !p->zones_known) {
 		return 0;
 	}
 	for (size_t j = 0; rc == 0 && j < p->nz; j++) {
@@ -2492,7 +2503,8 @@ static int tix_rebuild(struct bstate *st, struct dz_build_ctx *c,
 		bool ok = e->name != NULL && target_ok(snap, e->name);
 		for (uint32_t k = 0; rc == 0 && k < e->n; k++) {
 			struct tuse *u = &e->uses[k];
-			if (u->o->file->stamp != c->stamp || !u->o->reused) {
+			if (u->o->cls->file->stamp != c->stamp ||
+			    !u->o->reused) {
 				continue; /* gone, or built again */
 			}
 			retarget(st, e->name, ok, u);
@@ -2658,7 +2670,7 @@ static void idx_del(struct dz_build_ctx *c, struct dz_object **sl)
 static bool has_zone(const struct dz_mfile *f)
 {
 	for (size_t i = 0; i < f->nobjects; i++) {
-		if (f->objects[i].is_zone) {
+		if (f->objects[i].cls->is_zone) {
 			return true;
 		}
 	}
@@ -2774,7 +2786,7 @@ static int delta_objects(struct bstate *st, struct dz_mfile *const *files,
 			dz_object_reset_status(o);
 			st->ids[k] = o->id_hash;
 			if (dz_object_diags(o)->nerrors > 0 ||
-			    o->spec_packed == NULL || o->ops == NULL) {
+			    o->spec_packed == NULL || o->cls->ops == NULL) {
 				st->flags[k] = OF_BAD;
 				classify_bad(o);
 			}
@@ -2822,7 +2834,8 @@ static int delta_members(struct bstate *st)
 	for (size_t f = 0; f < op->ngone; f++) {
 		for (size_t j = 0; j < op->gone[f]->nobjects; j++) {
 			struct dz_object *g = &op->gone[f]->objects[j], **slot;
-			if (g->ops == NULL || !(g->built & DZ_OBJ_B_MEMBER)) {
+			if (g->cls->ops == NULL ||
+			    !(g->built & DZ_OBJ_B_MEMBER)) {
 				continue;
 			}
 			if (record_zones(st, g, true, &zs, &nz) != 0) {
@@ -3002,7 +3015,7 @@ void dz_build_collect_diags(struct dz_mfile *const *files, size_t n,
 			}
 			dz_diags_add(out, DZ_SEV_WARNING, f->rel, o->line,
 				     o->col, "%s %s/%s not served: %s (%s)",
-				     o->kind, o->ns, o->name,
+				     o->cls->kind, o->cls->ns, o->name,
 				     dz_object_message(o),
 				     dz_reason_name(o->reason));
 		}

@@ -78,13 +78,13 @@ static void test_skipping(void **state)
 	assert_int_equal(f->diags.n, 0);
 	assert_int_equal(f->nobjects, 1);
 	const struct dz_object *o = &f->objects[0];
-	assert_ptr_equal(o->file, f);
-	assert_true(o->is_zone);
-	assert_null(o->ops);
-	assert_string_equal(o->kind, "DNSZone");
-	assert_string_equal(o->api_version, "bindy.firestoned.io/v1beta1");
+	assert_ptr_equal(o->cls->file, f);
+	assert_true(o->cls->is_zone);
+	assert_null(o->cls->ops);
+	assert_string_equal(o->cls->kind, "DNSZone");
+	assert_string_equal(o->cls->api_version, "bindy.firestoned.io/v1beta1");
 	assert_string_equal(o->name, "z1");
-	assert_string_equal(o->ns, "default");
+	assert_string_equal(o->cls->ns, "default");
 	assert_int_equal(o->line, 29);
 	assert_int_equal(o->col, 1);
 	assert_int_equal(dz_object_diags(o)->n, 0);
@@ -113,9 +113,9 @@ static void test_kinds(void **state)
 		assert_int_equal(f->diags.n, 0);
 		assert_int_equal(f->nobjects, 1);
 		const struct dz_object *o = &f->objects[0];
-		assert_false(o->is_zone);
-		assert_ptr_equal(o->ops, ops);
-		assert_string_equal(o->ns, "ns1");
+		assert_false(o->cls->is_zone);
+		assert_ptr_equal(o->cls->ops, ops);
+		assert_string_equal(o->cls->ns, "ns1");
 		if (ops == NULL) {
 			char msg[128];
 			snprintf(msg, sizeof(msg),
@@ -214,7 +214,7 @@ static void test_object_errors(void **state)
 		assert_int_equal(f->nobjects, 1);
 		const struct dz_object *o = &f->objects[0];
 		assert_non_null(o->name);
-		assert_non_null(o->ns);
+		assert_non_null(o->cls->ns);
 		assert_int_equal(dz_object_diags(o)->n, 1);
 		expect_diag(dz_object_diags(o), 0, DZ_SEV_ERROR, cases[i].line,
 			    cases[i].col, cases[i].msg);
@@ -246,20 +246,20 @@ static void test_labels_namespace(void **state)
 	assert_int_equal(f->diags.n, 0);
 	assert_int_equal(f->nobjects, 2);
 	const struct dz_object *o = &f->objects[0];
-	assert_string_equal(o->ns, "mail");
+	assert_string_equal(o->cls->ns, "mail");
 	assert_string_equal(o->name, "mx1");
 	assert_int_equal(o->line, 3);
-	assert_int_equal(o->nlabels, 3);
-	assert_string_equal(o->labels[0].key, "zone");
-	assert_string_equal(o->labels[0].value, "example.com");
-	assert_string_equal(o->labels[1].key, "tier");
-	assert_string_equal(o->labels[1].value, "1");
-	assert_string_equal(o->labels[2].value, "");
+	assert_int_equal(o->cls->nlabels, 3);
+	assert_string_equal(o->cls->labels[0].key, "zone");
+	assert_string_equal(o->cls->labels[0].value, "example.com");
+	assert_string_equal(o->cls->labels[1].key, "tier");
+	assert_string_equal(o->cls->labels[1].value, "1");
+	assert_string_equal(o->cls->labels[2].value, "");
 	o = &f->objects[1];
 	assert_int_equal(o->line, 15);
 	assert_int_equal(o->col, 1);
-	assert_string_equal(o->ns, "default");
-	assert_int_equal(o->nlabels, 0);
+	assert_string_equal(o->cls->ns, "default");
+	assert_int_equal(o->cls->nlabels, 0);
 	dz_mfile_free(f);
 }
 

@@ -271,7 +271,8 @@ static void dump(const struct dz_mset *set, const struct ostate *v,
 			const struct dz_object *y = &f->objects[j];
 			if (strcmp(y->name, like->name) == 0) {
 				print_message("%s #%zu %s seq %llu rej %d: "
-					      "%s / %s\n", f->rel, j, y->kind,
+					      "%s / %s\n", f->rel, j,
+					      y->cls->kind,
 					      (unsigned long long)f->seq,
 					      dz_mset_rejected(set, i) != NULL,
 					      dz_reason_name(v[k].reason),

@@ -166,6 +166,26 @@ static bool class_same(const struct dz_oclass *a, const struct dz_oclass *b)
 	return true;
 }
 
+/*
+ * A namespace (key false) or zone reference (key true) in the file's
+ * arena: an earlier class's copy, else a new one. Classes share their
+ * strings so that the build's caches that compare pointers (the zone of
+ * a namespace and zoneRef) hit across kinds.
+ */
+static const char *class_str(struct ld *l, const char *s, bool key)
+{
+	size_t n = l->ncls < NCLASS ? l->ncls : NCLASS;
+
+	for (size_t i = 1; s != NULL && i <= n; i++) {
+		const struct dz_oclass *k = l->cls[(l->ncls - i) % NCLASS];
+		const char *t = key ? k->zone_key : k->ns;
+		if (str_eq(t, s)) {
+			return t;
+		}
+	}
+	return adup(l, s);
+}
+
 /* A copy of c (its text in the parse tree) in the file's arena. */
 static struct dz_oclass *class_new(struct ld *l, const struct dz_oclass *c)
 {
@@ -185,9 +205,9 @@ static struct dz_oclass *class_new(struct ld *l, const struct dz_oclass *c)
 		k->kind = adup(l, c->kind);
 	}
 	if (strcmp(c->ns, "default") != 0) {
-		k->ns = adup(l, c->ns);
+		k->ns = class_str(l, c->ns, false);
 	}
-	k->zone_key = adup(l, c->zone_key);
+	k->zone_key = class_str(l, c->zone_key, true);
 	for (uint32_t i = 0; i < c->nlabels; i++) {
 		lb[i].key = adup(l, c->labels[i].key);
 		lb[i].value = adup(l, c->labels[i].value);

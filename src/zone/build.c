@@ -76,14 +76,30 @@ struct pzone {
 	struct dz_rdata_list rr;
 };
 
-/* What a build knows of one record object. */
+/* The zones a record joins (in st->zlists: most lists hold one). */
+struct zlist {
+	uint32_t n;
+	struct bzone *z[];
+};
+
+/* The list of a record that joins none. */
+static const struct zlist no_zones;
+
+/* What a build knows of one record object: one per object, 16 bytes. */
 struct prec {
-	struct bzone **zs;            /* the zones it joins (st->zlists) */
-	size_t nz;
-	bool zones_known;
-	struct pzone *pz;             /* nz entries (1 when nz is 0), or
+	const struct zlist *zl;       /* the zones it joins, NULL until
+				       * known */
+	struct pzone *pz;             /* zl->n entries (1 when none), or
 				       * NULL before it is parsed */
 };
+
+_Static_assert(sizeof(struct prec) <= 16, "one prec per object");
+
+/* How many zones p joins (none while not known). */
+static size_t prec_nz(const struct prec *p)
+{
+	return p->zl != NULL ? p->zl->n : 0;
+}
 
 /* An MX/NS/SRV target to check for A/AAAA once all zones are built. */
 struct target {
@@ -601,7 +617,7 @@ static uint64_t apex_hash(const struct dz_zspec *z)
 /* ---- reuse: zones whose inputs did not change ------------------------ */
 
 static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
-			struct bzone ***out, size_t *n);
+			const struct zlist **out);
 
 /* An object version's identity: its file's load number and its place. */
 static uint64_t obj_id(const struct dz_object *o, size_t nzones)
@@ -691,7 +707,7 @@ static bool is_member(const struct dz_object *o)
 static int plan_reuse(struct bstate *st)
 {
 	const struct dz_snapshot *prev = st->opts ? st->opts->prev : NULL;
-	struct bzone **zs;
+	struct bzone *const *zs;
 	size_t nz;
 
 	for (size_t i = 0; i < st->nserving; i++) {
@@ -705,13 +721,12 @@ static int plan_reuse(struct bstate *st)
 			if (!is_member(o)) {
 				continue;
 			}
-			if (!p->zones_known &&
-			    record_zones(st, o, true, &p->zs, &p->nz) != 0) {
+			if (p->zl == NULL &&
+			    record_zones(st, o, true, &p->zl) != 0) {
 				return DZ_ENOMEM;
 			}
-			p->zones_known = true;
-			zs = p->zs;
-			nz = p->nz;
+			zs = p->zl->z;
+			nz = p->zl->n;
 			for (size_t j = 0; j < nz; j++) {
 				if (pass == 0 &&
 				    note_member(st, zs[j], o, i, nz) != 0) {
@@ -879,25 +894,27 @@ static struct bzone *find_zone_name(struct bstate *st, const char *ns,
 }
 
 /* Append z to a zone list (in st->zlists: most lists hold one zone). */
-static int push_zone(struct bstate *st, struct bzone ***out, size_t *n,
+static int push_zone(struct bstate *st, const struct zlist **out,
 		     struct bzone *z)
 {
-	struct bzone **p = dz_arena_alloc_raw(st->zlists,
-					      (*n + 1) * sizeof(*p));
+	uint32_t n = (*out)->n;
+	struct zlist *l = dz_arena_alloc_raw(st->zlists, sizeof(*l) +
+					     (n + 1) * sizeof(l->z[0]));
 
-	if (p == NULL) {
+	if (l == NULL) {
 		return DZ_ENOMEM;
 	}
-	if (*n > 0) {
-		memcpy(p, *out, *n * sizeof(*p));
+	if (n > 0) {
+		memcpy(l->z, (*out)->z, n * sizeof(l->z[0]));
 	}
-	p[(*n)++] = z;
-	*out = p;
+	l->z[n] = z;
+	l->n = n + 1;
+	*out = l;
 	return 0;
 }
 
 static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
-		  bool dry, struct bzone ***out, size_t *n)
+		  bool dry, const struct zlist **out)
 {
 	struct bzone *z;
 
@@ -923,25 +940,24 @@ static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 			   ref, o->cls->ns, dz_reason_name(z->obj->reason));
 		return 0;
 	}
-	return push_zone(st, out, n, z);
+	return push_zone(st, out, z);
 }
 
 /*
- * The zones that take record o (malloc'd array, *n of them). With none,
+ * The zones that take record o (in st->zlists). With none,
  * o's reason says why (or an error is in its bdiags) unless dry: then o
  * is left as it is.
  */
 static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
-			struct bzone ***out, size_t *n)
+			const struct zlist **out)
 {
 	const char *ref = dz_object_zone_ref(o);
 	const char *zone = dz_object_zone_name(o);
 
 	/* Both set is a load-time error: such an object never gets here. */
-	*out = NULL;
-	*n = 0;
+	*out = &no_zones;
 	if (ref != NULL) {
-		return by_ref(st, o, ref, dry, out, n);
+		return by_ref(st, o, ref, dry, out);
 	}
 	if (zone != NULL) {
 		struct bzone *z = find_zone_name(st, o->cls->ns, zone);
@@ -954,7 +970,7 @@ static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 				   zone, o->cls->ns);
 			return 0;
 		}
-		return push_zone(st, out, n, z);
+		return push_zone(st, out, z);
 	}
 	for (size_t i = ns_lower(st, o->cls->ns); i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
@@ -963,11 +979,11 @@ static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
 		}
 		if (dz_zspec_selects(&z->spec, o->cls->labels,
 				     o->cls->nlabels) &&
-		    push_zone(st, out, n, z) != 0) {
+		    push_zone(st, out, z) != 0) {
 			return DZ_ENOMEM;
 		}
 	}
-	if (*n == 0 && !dry) {
+	if ((*out)->n == 0 && !dry) {
 		set_status(o, DZ_REASON_NOT_SELECTED, "no DNSZone in namespace "
 			   "'%s' selects its labels", o->cls->ns);
 	}
@@ -1165,7 +1181,8 @@ static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
 	return 0;
 }
 
-static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
+static void set_succeeded(struct dz_object *o, struct bzone *const *zs,
+			  size_t n)
 {
 	char list[400];
 	size_t len = 0;
@@ -1257,7 +1274,7 @@ static int pzone_keep(struct dz_arena *a, struct pzone *z,
 static int parse_all(struct dz_arena *scratch, struct dz_arena *keep,
 		     struct dz_object *o, struct prec *p)
 {
-	size_t n = p->nz ? p->nz : 1;
+	size_t nz = prec_nz(p), n = nz ? nz : 1;
 	struct owner_arg oa;
 	const struct dz_ynode *spec;
 	bool nomem = false;
@@ -1272,7 +1289,7 @@ static int parse_all(struct dz_arena *scratch, struct dz_arena *keep,
 	}
 	for (size_t i = 0; i < n && rc != DZ_ENOMEM; i++) {
 		struct dz_rdata_list rr = { 0 };
-		rc = parse_record(o, spec, p->nz ? p->zs[i] : NULL, &oa,
+		rc = parse_record(o, spec, nz ? p->zl->z[i] : NULL, &oa,
 				  &rr, true);
 		if (rc != DZ_ENOMEM) {
 			bad |= rc;
@@ -1300,13 +1317,9 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 	int rc = 0;
 
 	/* No zone: the full lookup once more, for the status it sets. */
-	if (!p->zones_known || p->nz == 0) {
-		p->zs = NULL;
-		p->nz = 0;
-		if ((rc = record_zones(st, o, false, &p->zs, &p->nz)) != 0) {
-			return rc;
-		}
-		p->zones_known = true;
+	if (prec_nz(p) == 0 &&
+	    (rc = record_zones(st, o, false, &p->zl)) != 0) {
+		return rc;
 	}
 	if (p->pz == NULL &&
 	    (rc = parse_all(st->scratch, parsed_main(st), o, p)) != 0) {
@@ -1317,11 +1330,12 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 		}
 		return rc;
 	}
-	for (i = 0; ck != NULL && i < p->nz && rc == 0; i++) {
+	for (i = 0; ck != NULL && i < p->zl->n && rc == 0; i++) {
 		const struct pzone *z = &p->pz[i];
-		for (size_t j = 0; !kept(p->zs[i]) && j < z->rr.n &&
+		for (size_t j = 0; !kept(p->zl->z[i]) && j < z->rr.n &&
 		     rc == 0; j++) {
-			rc = dz_checks_add_rr(ck, &p->zs[i]->spec, o, z->owner,
+			rc = dz_checks_add_rr(ck, &p->zl->z[i]->spec, o,
+					      z->owner,
 					      o->cls->ops->rrtype,
 					      z->rr.items[j].data,
 					      z->rr.items[j].len);
@@ -1330,13 +1344,13 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 	if (ck != NULL) {
 		return rc;
 	}
-	for (i = 0; i < p->nz && rc == 0; i++) {
-		if (!kept(p->zs[i])) {
-			rc = add_rrs(st, o, p->zs[i], &p->pz[i]);
+	for (i = 0; i < p->zl->n && rc == 0; i++) {
+		if (!kept(p->zl->z[i])) {
+			rc = add_rrs(st, o, p->zl->z[i], &p->pz[i]);
 		}
 	}
-	if (rc == 0 && p->nz > 0) {
-		set_succeeded(o, p->zs, p->nz);
+	if (rc == 0 && p->zl->n > 0) {
+		set_succeeded(o, p->zl->z, p->zl->n);
 		o->built |= DZ_OBJ_B_ADDED;
 	}
 	prec_clear_parse(p);
@@ -1431,7 +1445,7 @@ static int edit_fresh(struct bstate *st, struct bzone *z,
 			       pz->owner);
 	}
 	if (rc == 0) {
-		set_succeeded(o, p->zs, p->nz);
+		set_succeeded(o, p->zl->z, p->zl->n);
 		o->built |= DZ_OBJ_B_ADDED;
 	}
 	prec_clear_parse(p);
@@ -1488,14 +1502,14 @@ static void unkeep_mixed(struct bstate *st)
 		for (size_t i = 0; i < st->nmulti; i++) {
 			const struct prec *p = &st->prec[st->multi[i]];
 			size_t nkept = 0;
-			for (size_t j = 0; j < p->nz; j++) {
-				nkept += kept(p->zs[j]);
+			for (size_t j = 0; j < p->zl->n; j++) {
+				nkept += kept(p->zl->z[j]);
 			}
-			if (nkept == 0 || nkept == p->nz) {
+			if (nkept == 0 || nkept == p->zl->n) {
 				continue;
 			}
-			for (size_t j = 0; j < p->nz; j++) {
-				struct bzone *z = p->zs[j];
+			for (size_t j = 0; j < p->zl->n; j++) {
+				struct bzone *z = p->zl->z[j];
 				if (!kept(z)) {
 					continue;
 				}
@@ -1584,19 +1598,18 @@ static bool too_big(const struct bzone *z)
 /* Note gone version o as a member of the zones it joined. */
 static int note_gone(struct bstate *st, struct dz_object *o)
 {
-	struct bzone **zs;
+	const struct zlist *zl;
 	struct dz_object **slot;
-	size_t nz;
 
 	if (o->cls->is_zone || o->cls->ops == NULL ||
 	    !(o->built & DZ_OBJ_B_MEMBER)) {
 		return 0;
 	}
-	if (record_zones(st, o, true, &zs, &nz) != 0) {
+	if (record_zones(st, o, true, &zl) != 0) {
 		return DZ_ENOMEM;
 	}
-	for (size_t k = 0; k < nz; k++) {
-		struct bzone *z = zs[k];
+	for (size_t k = 0, nz = zl->n; k < nz; k++) {
+		struct bzone *z = zl->z[k];
 		if (z->prev == NULL) {
 			continue;
 		}
@@ -1711,8 +1724,8 @@ static int preparse(struct bstate *st)
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
-		if (!settled(st, i) && st->prec[i].zones_known &&
-		    st->prec[i].nz > 0 && is_member(st->objs[i])) {
+		if (!settled(st, i) && prec_nz(&st->prec[i]) > 0 &&
+		    is_member(st->objs[i])) {
 			pp.idx[pp.n++] = i;
 		}
 	}
@@ -2403,8 +2416,8 @@ static int run_checks(struct bstate *st)
 		    st->objs[i]->reason != DZ_REASON_FAILED) {
 			continue;
 		}
-		for (size_t j = 0; j < p->nz && rc == 0; j++) {
-			rc = note_failed(p->zs[j], p->pz[j].owner);
+		for (size_t j = 0; j < prec_nz(p) && rc == 0; j++) {
+			rc = note_failed(p->zl->z[j], p->pz[j].owner);
 		}
 	}
 	return rc;
@@ -2456,10 +2469,10 @@ static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
 	int rc = 0;
 
 	if (!(o->cls->ops->flags & DZ_KIND_F_ADDITIONAL) ||
-	    !(o->cls->ops->flags & DZ_KIND_F_NAME) || !p->zones_known) {
+	    !(o->cls->ops->flags & DZ_KIND_F_NAME) || p->zl == NULL) {
 		return 0;
 	}
-	for (size_t j = 0; rc == 0 && j < p->nz; j++) {
+	for (size_t j = 0; rc == 0 && j < p->zl->n; j++) {
 		struct dz_rdata_list rr = { 0 };
 		const struct dz_ynode *spec;
 		struct owner_arg oa;
@@ -2468,7 +2481,7 @@ static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
 		dz_arena_reset(st->scratch);
 		spec = dz_object_spec(o, st->scratch, &nomem);
 		rc = nomem ? DZ_ENOMEM :
-		     parse_record(o, spec, p->zs[j], &oa, &rr, false);
+		     parse_record(o, spec, p->zl->z[j], &oa, &rr, false);
 		for (size_t k = 0; rc == 0 && k < rr.n; k++) {
 			const uint8_t *t = rr_target(o, rr.items[k].data,
 						     rr.items[k].len);
@@ -2801,8 +2814,7 @@ static int delta_objects(struct bstate *st, struct dz_mfile *const *files,
 static int delta_members(struct bstate *st)
 {
 	const struct dz_build_opts *op = st->opts;
-	struct bzone **zs;
-	size_t nz;
+	const struct zlist *zl;
 
 	for (size_t i = 0; i < st->nobjs; i++) {
 		struct dz_object *o = st->objs[i];
@@ -2811,17 +2823,16 @@ static int delta_members(struct bstate *st)
 		if (!is_member(o)) {
 			continue;
 		}
-		if (record_zones(st, o, false, &p->zs, &p->nz) != 0) {
+		if (record_zones(st, o, false, &p->zl) != 0) {
 			return DZ_ENOMEM;
 		}
-		p->zones_known = true;
-		if (p->nz == 0) {
+		if (p->zl->n == 0) {
 			continue; /* its status says why */
 		}
-		if (p->nz > 1 || p->zs[0]->served == NULL) {
+		if (p->zl->n > 1 || p->zl->z[0]->served == NULL) {
 			return 0;
 		}
-		struct bzone *z = p->zs[0];
+		struct bzone *z = p->zl->z[0];
 		o->built |= DZ_OBJ_B_MEMBER;
 		z->fp_fresh += obj_id(o, 1);
 		slot = vec_push(&z->fresh, &z->nfresh, &z->capfresh,
@@ -2838,16 +2849,17 @@ static int delta_members(struct bstate *st)
 			    !(g->built & DZ_OBJ_B_MEMBER)) {
 				continue;
 			}
-			if (record_zones(st, g, true, &zs, &nz) != 0) {
+			if (record_zones(st, g, true, &zl) != 0) {
 				return DZ_ENOMEM;
 			}
-			if (nz != 1 || zs[0]->served == NULL) {
+			if (zl->n != 1 || zl->z[0]->served == NULL) {
 				return 0;
 			}
-			zs[0]->fp_gone += obj_id(g, 1);
-			slot = vec_push(&zs[0]->gone, &zs[0]->ngone,
-					&zs[0]->capgone, sizeof(*slot));
-			if (slot == NULL || touch(st, zs[0]) != 0) {
+			struct bzone *z = zl->z[0];
+			z->fp_gone += obj_id(g, 1);
+			slot = vec_push(&z->gone, &z->ngone, &z->capgone,
+					sizeof(*slot));
+			if (slot == NULL || touch(st, z) != 0) {
 				return DZ_ENOMEM;
 			}
 			*slot = g;

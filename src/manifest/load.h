@@ -48,8 +48,9 @@ struct dz_orare {
 /*
  * What the objects of one file have in common: their file, kind,
  * namespace, labels and zone reference. A file's records mostly share
- * them, so each distinct combination is stored once in the file's arena
- * (dz_mfile_load finds the equal one) and objects point at it.
+ * them, so each combination is stored once in the file's arena and
+ * objects point at it (the loader looks for an equal one among the
+ * file's 16 latest: one may be stored twice, never wrongly shared).
  */
 struct dz_oclass {
 	struct dz_mfile *file;

@@ -124,7 +124,8 @@ static void test_kinds(void **state)
 					 DZ_REASON_UNSUPPORTED_KIND);
 			assert_int_equal(dz_object_diags(o)->n, 1);
 			assert_int_equal(dz_object_diags(o)->nerrors, 0);
-			expect_diag(dz_object_diags(o), 0, DZ_SEV_WARNING, 2, 7, msg);
+			expect_diag(dz_object_diags(o), 0, DZ_SEV_WARNING, 2, 7,
+				    msg);
 		} else {
 			assert_int_equal(dz_object_diags(o)->n, 0);
 			assert_int_equal(o->reason, DZ_REASON_PENDING);
@@ -260,6 +261,53 @@ static void test_labels_namespace(void **state)
 	assert_int_equal(o->col, 1);
 	assert_string_equal(o->cls->ns, "default");
 	assert_int_equal(o->cls->nlabels, 0);
+	dz_mfile_free(f);
+}
+
+/* A record in namespace ns, labelled app=app (none when NULL). */
+#define REC(kind, name, ns, app, ref)					\
+	"---\napiVersion: bindy.firestoned.io/v1beta1\nkind: " kind	\
+	"\nmetadata:\n  name: " name "\n  namespace: " ns "\n"		\
+	app "spec:\n  zoneRef: " ref "\n  name: x\n"
+
+/* Records that differ only in name and spec share a class; any other
+ * difference makes one of its own. */
+static void test_classes(void **state)
+{
+	struct dz_mfile *f = load(
+		REC("ARecord", "a1", "n1", "", "z")
+		REC("AAAARecord", "b1", "n1", "", "z")
+		REC("ARecord", "a2", "n1", "", "z")
+		REC("ARecord", "a3", "n1", "  labels:\n    app: x\n", "z")
+		REC("ARecord", "a4", "n1", "  labels:\n    app: y\n", "z")
+		REC("ARecord", "a5", "n2", "", "z")
+		REC("ARecord", "a6", "n1", "", "other")
+		REC("ARecord", "a7", "n1", "  labels:\n    app: x\n", "z"));
+	const struct dz_object *o = f->objects;
+
+	(void)state;
+	assert_int_equal(f->nobjects, 8);
+	assert_ptr_equal(o[0].cls, o[2].cls);
+	assert_ptr_equal(o[3].cls, o[7].cls);
+	for (size_t i = 0; i < 7; i++) {
+		for (size_t j = i + 1; j < 7; j++) {
+			if (i != 0 || j != 2) {
+				assert_ptr_not_equal(o[i].cls, o[j].cls);
+			}
+		}
+	}
+	/* equal strings are one copy: the build compares pointers */
+	assert_ptr_equal(o[0].cls->ns, o[1].cls->ns);
+	assert_ptr_equal(o[0].cls->zone_key, o[5].cls->zone_key);
+	assert_string_equal(o[4].cls->labels[0].value, "y");
+	assert_string_equal(o[5].cls->ns, "n2");
+	assert_string_equal(dz_object_zone_ref(&o[6]), "other");
+	for (size_t i = 0; i < 8; i++) {
+		assert_ptr_equal(o[i].cls->file, f);
+		assert_int_equal(o[i].id_hash,
+				 dz_object_id_hash(o[i].cls->kind, o[i].cls->ns,
+						   o[i].name));
+	}
 	dz_mfile_free(f);
 }
 
@@ -549,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_file_diags),
 		cmocka_unit_test(test_object_errors),
 		cmocka_unit_test(test_labels_namespace),
+		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_reason_names),
 		cmocka_unit_test(test_list),

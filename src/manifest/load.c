@@ -8,9 +8,15 @@
 
 #include "manifest/load.h"
 #include "util/errcode.h"
+#include "util/log.h"
 #include "util/par.h"
 
 static uint64_t hash_node(uint64_t h, const struct dz_ynode *n);
+
+/* One per record, two million at a million names: what objects share
+ * goes to their class, what few have to their side struct. */
+_Static_assert(sizeof(struct dz_object) <= 72,
+	       "struct dz_object grew: there is one per record");
 
 #define BINDY_GROUP "bindy.firestoned.io"
 
@@ -47,12 +53,19 @@ const char *dz_reason_name(enum dz_reason r)
 	return reason_names[r];
 }
 
+/* How many of a file's latest classes a new object is compared with. */
+#define NCLASS 16
+
 /* Loader state for one file. */
 struct ld {
 	struct dz_mfile *f;
 	const char *display;
-	const char *ns;         /* the last namespace copied, for reuse */
-	const char *last_ref, *last_zone; /* the same for zoneRef, zone */
+	struct dz_oclass *cls[NCLASS]; /* the classes made last */
+	size_t ncls;            /* made so far; the next one goes to
+	                         * cls[ncls % NCLASS] */
+	struct dz_label *tl;    /* labels of the document at hand (malloc'd;
+	                         * its text is in the parse tree) */
+	size_t tcap;
 	struct dz_object *objs; /* malloc'd while loading */
 	size_t nobjs, capobjs;
 	bool nomem;
@@ -86,6 +99,10 @@ static void diag_at(struct ld *l, struct dz_diags *d, enum dz_severity sev,
 	char msg[512];
 	va_list ap;
 
+	if (d == NULL) {
+		l->nomem = true; /* an object's side struct: out of memory */
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -110,58 +127,152 @@ static struct dz_object *obj_new(struct ld *l)
 	return o;
 }
 
-/* A copy of s in the file's arena, shared with the previous object's
- * when equal (most records of a file name one zone). */
-static const char *keep_str(struct ld *l, const char *s, const char **last)
+/* o's load-time diagnostics for writing, NULL when out of memory. */
+static struct dz_diags *odiags(struct dz_object *o)
 {
-	if (s == NULL) {
+	struct dz_orare *r = dz_object_rare(o);
+
+	return r != NULL ? &r->diags : NULL;
+}
+
+/* A copy of s (NULL: NULL) in the file's arena. */
+static const char *adup(struct ld *l, const char *s)
+{
+	const char *c = s != NULL ? dz_arena_strdup(l->f->arena, s) : NULL;
+
+	l->nomem |= s != NULL && c == NULL;
+	return c;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool class_same(const struct dz_oclass *a, const struct dz_oclass *b)
+{
+	if (a->api_version != b->api_version || a->ops != b->ops ||
+	    a->is_zone != b->is_zone || a->zone_by_ref != b->zone_by_ref ||
+	    a->nlabels != b->nlabels || !str_eq(a->kind, b->kind) ||
+	    !str_eq(a->ns, b->ns) || !str_eq(a->zone_key, b->zone_key)) {
+		return false;
+	}
+	for (uint32_t i = 0; i < a->nlabels; i++) {
+		if (!str_eq(a->labels[i].key, b->labels[i].key) ||
+		    !str_eq(a->labels[i].value, b->labels[i].value)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * A namespace (key false) or zone reference (key true) in the file's
+ * arena: an earlier class's copy, else a new one. Classes share their
+ * strings so that the build's caches that compare pointers (the zone of
+ * a namespace and zoneRef) hit across kinds.
+ */
+static const char *class_str(struct ld *l, const char *s, bool key)
+{
+	size_t n = l->ncls < NCLASS ? l->ncls : NCLASS;
+
+	for (size_t i = 1; s != NULL && i <= n; i++) {
+		const struct dz_oclass *k = l->cls[(l->ncls - i) % NCLASS];
+		const char *t = key ? k->zone_key : k->ns;
+		if (str_eq(t, s)) {
+			return t;
+		}
+	}
+	return adup(l, s);
+}
+
+/* A copy of c (its text in the parse tree) in the file's arena. */
+static struct dz_oclass *class_new(struct ld *l, const struct dz_oclass *c)
+{
+	struct dz_oclass *k = dz_arena_alloc(l->f->arena, sizeof(*k));
+	struct dz_label *lb = NULL;
+
+	if (k == NULL || (c->nlabels > 0 &&
+			  (lb = dz_arena_alloc(l->f->arena, c->nlabels *
+					       sizeof(*lb))) == NULL)) {
+		l->nomem = true;
 		return NULL;
 	}
-	if (*last == NULL || strcmp(*last, s) != 0) {
-		*last = dz_arena_strdup(l->f->arena, s);
-		l->nomem |= *last == NULL;
+	*k = *c;
+	k->file = l->f;
+	/* kind names that outlive the file's text: the plugin's own */
+	if (c->ops == NULL && !c->is_zone) {
+		k->kind = adup(l, c->kind);
 	}
-	return *last;
+	if (strcmp(c->ns, "default") != 0) {
+		k->ns = class_str(l, c->ns, false);
+	}
+	k->zone_key = class_str(l, c->zone_key, true);
+	for (uint32_t i = 0; i < c->nlabels; i++) {
+		lb[i].key = adup(l, c->labels[i].key);
+		lb[i].value = adup(l, c->labels[i].value);
+	}
+	k->labels = lb;
+	if (l->nomem) {
+		return NULL;
+	}
+	l->cls[l->ncls++ % NCLASS] = k;
+	return k;
+}
+
+/* The class equal to c among the file's latest, or a new one. */
+static const struct dz_oclass *class_keep(struct ld *l,
+					  const struct dz_oclass *c)
+{
+	size_t n = l->ncls < NCLASS ? l->ncls : NCLASS;
+
+	for (size_t i = 1; i <= n; i++) {
+		const struct dz_oclass *k = l->cls[(l->ncls - i) % NCLASS];
+		if (class_same(k, c)) {
+			return k;
+		}
+	}
+	return class_new(l, c);
 }
 
 static void load_labels(struct ld *l, struct dz_object *o,
-			const struct dz_ynode *labels)
+			struct dz_oclass *c, const struct dz_ynode *labels)
 {
 	if (labels == NULL) {
 		return;
 	}
 	if (dz_ynode_type(labels) != DZ_YNODE_MAP) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, labels,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, labels,
 			"'metadata.labels' must be a mapping");
 		return;
 	}
 	size_t n = dz_ynode_len(labels);
-	o->labels = dz_arena_alloc(l->f->arena, n * sizeof(*o->labels));
-	if (o->labels == NULL) {
-		l->nomem = true;
-		return;
+	if (n > l->tcap) {
+		struct dz_label *t = realloc(l->tl, n * sizeof(*t));
+		if (t == NULL) {
+			l->nomem = true;
+			return;
+		}
+		l->tl = t;
+		l->tcap = n;
 	}
+	c->labels = l->tl;
 	for (size_t i = 0; i < n; i++) {
 		const struct dz_ynode *k = dz_ynode_key_at(labels, i);
 		const struct dz_ynode *v = dz_ynode_value_at(labels, i);
 		if (dz_ynode_type(v) != DZ_YNODE_SCALAR) {
-			diag_at(l, &o->diags, DZ_SEV_ERROR, v,
+			diag_at(l, odiags(o), DZ_SEV_ERROR, v,
 				"label '%s' must be a string",
 				dz_ynode_str(k));
 			continue;
 		}
-		struct dz_label *lb = &o->labels[o->nlabels++];
-		lb->key = dz_arena_strdup(l->f->arena, dz_ynode_str(k));
-		lb->value = dz_arena_strdup(l->f->arena, dz_ynode_str(v));
-		if (lb->key == NULL || lb->value == NULL) {
-			l->nomem = true;
-			return;
-		}
+		l->tl[c->nlabels].key = dz_ynode_str(k);
+		l->tl[c->nlabels++].value = dz_ynode_str(v);
 	}
 }
 
 static void load_metadata(struct ld *l, struct dz_object *o,
-			  const struct dz_ynode *root)
+			  struct dz_oclass *c, const struct dz_ynode *root)
 {
 	const struct dz_ynode *md = dz_ynode_get(root, "metadata");
 	const struct dz_ynode *name = dz_ynode_get(md, "name");
@@ -169,18 +280,18 @@ static void load_metadata(struct ld *l, struct dz_object *o,
 
 	/* Never NULL, so that the build can always name the object. */
 	o->name = "";
-	o->ns = "default";
+	c->ns = "default";
 	if (md != NULL && dz_ynode_type(md) != DZ_YNODE_MAP) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, md,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, md,
 			"'metadata' must be a mapping");
 		return;
 	}
 	if (name == NULL) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, md ? md : root,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, md ? md : root,
 			"missing required field 'metadata.name'");
 	} else if (dz_ynode_type(name) != DZ_YNODE_SCALAR ||
 		   dz_ynode_str(name)[0] == '\0') {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, name,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, name,
 			"'metadata.name' must be a non-empty string");
 	} else {
 		o->name = dz_arena_strdup(l->f->arena, dz_ynode_str(name));
@@ -189,17 +300,13 @@ static void load_metadata(struct ld *l, struct dz_object *o,
 	if (ns != NULL) {
 		const char *s = dz_ynode_str(ns);
 		if (s == NULL) {
-			diag_at(l, &o->diags, DZ_SEV_ERROR, ns,
+			diag_at(l, odiags(o), DZ_SEV_ERROR, ns,
 				"'metadata.namespace' must be a string");
 		} else if (s[0] != '\0') {
-			/* A file's objects mostly share one namespace. */
-			o->ns = keep_str(l, s, &l->ns);
-			if (o->ns == NULL) {
-				o->ns = "default"; /* out of memory: nomem set */
-			}
+			c->ns = s; /* copied with the class */
 		}
 	}
-	load_labels(l, o, dz_ynode_get(md, "labels"));
+	load_labels(l, o, c, dz_ynode_get(md, "labels"));
 }
 
 /* A non-empty string field of spec, or NULL; *node gets its node. */
@@ -215,38 +322,37 @@ static const char *spec_str(const struct dz_ynode *spec, const char *key,
 
 /* How a record names its zone: spec.zoneRef or spec.zone, not both. */
 static void load_zone_fields(struct ld *l, struct dz_object *o,
-			     const struct dz_ynode *spec)
+			     struct dz_oclass *c, const struct dz_ynode *spec)
 {
 	const struct dz_ynode *rn, *zn;
 	const char *ref = spec_str(spec, "zoneRef", &rn);
 	const char *zone = spec_str(spec, "zone", &zn);
 
 	if (ref != NULL && zone != NULL) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, zn,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, zn,
 			"both zoneRef '%s' and zone '%s' are set: use one",
 			ref, zone);
 		return;
 	}
-	o->zone_by_ref = ref != NULL;
-	o->zone_key = ref != NULL ? keep_str(l, ref, &l->last_ref) :
-		      keep_str(l, zone, &l->last_zone);
+	c->zone_by_ref = ref != NULL;
+	c->zone_key = ref != NULL ? ref : zone; /* copied with the class */
 }
 
 /* Keep spec packed; the tree itself goes with the file's scratch. */
 static void load_spec(struct ld *l, struct dz_object *o,
-		      const struct dz_ynode *root)
+		      struct dz_oclass *c, const struct dz_ynode *root)
 {
 	const struct dz_ynode *spec = dz_ynode_get(root, "spec");
 
 	if (spec == NULL) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, root,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, root,
 			"missing required field 'spec'");
 	} else if (dz_ynode_type(spec) != DZ_YNODE_MAP) {
-		diag_at(l, &o->diags, DZ_SEV_ERROR, spec,
+		diag_at(l, odiags(o), DZ_SEV_ERROR, spec,
 			"'spec' must be a mapping");
 	} else {
-		if (!o->is_zone) {
-			load_zone_fields(l, o, spec);
+		if (!c->is_zone) {
+			load_zone_fields(l, o, c, spec);
 		}
 		o->spec_packed = dz_ynode_pack(l->f->arena, spec);
 		l->nomem |= o->spec_packed == NULL;
@@ -335,40 +441,46 @@ static void load_doc(struct ld *l, const struct dz_ydoc *doc)
 		return;
 	}
 	struct dz_object *o = obj_new(l);
+	struct dz_oclass c = { .api_version = api, .kind = kind };
 	if (o == NULL) {
 		return;
 	}
-	o->api_version = api;
 	o->line = root->line;
 	o->col = root->col;
-	o->is_zone = strcmp(kind, "DNSZone") == 0;
-	/* Kind names that outlive the file's text: the plugin's own. */
-	o->kind = o->is_zone ? "DNSZone" : NULL;
-	if (!o->is_zone) {
-		o->ops = dz_kind_lookup_name(kind);
-		o->kind = o->ops ? o->ops->name :
-			  dz_arena_strdup(l->f->arena, kind);
-		if (o->kind == NULL) {
-			l->nomem = true;
-			o->kind = "";
-			return;
-		}
-		if (o->ops == NULL) {
-			diag_at(l, &o->diags, DZ_SEV_WARNING, kn,
-				"unsupported kind '%s': skipped", kind);
-			o->reason = DZ_REASON_UNSUPPORTED_KIND;
-		}
+	c.is_zone = strcmp(kind, "DNSZone") == 0;
+	if (c.is_zone) {
+		c.kind = "DNSZone";
+	} else if ((c.ops = dz_kind_lookup_name(kind)) != NULL) {
+		c.kind = c.ops->name;
+	} else {
+		diag_at(l, odiags(o), DZ_SEV_WARNING, kn,
+			"unsupported kind '%s': skipped", kind);
+		o->reason = DZ_REASON_UNSUPPORTED_KIND;
 	}
-	load_metadata(l, o, root);
-	load_spec(l, o, root);
-	o->id_hash = dz_object_id_hash(o->kind, o->ns, o->name);
-	if (o->diags.nerrors > 0) {
+	load_metadata(l, o, &c, root);
+	load_spec(l, o, &c, root);
+	o->cls = class_keep(l, &c);
+	if (o->cls == NULL) {
+		return; /* out of memory: nomem set */
+	}
+	o->id_hash = dz_object_id_hash(o->cls->kind, o->cls->ns, o->name);
+	if (dz_object_diags(o)->nerrors > 0) {
 		char msg[512];
 
 		o->reason = DZ_REASON_FAILED;
-		dz_diag_format(&o->diags.items[0], msg, sizeof(msg));
+		dz_diag_format(&o->rare->diags.items[0], msg, sizeof(msg));
 		msg[strcspn(msg, "\n")] = '\0';
 		dz_object_set_message(o, "%s", msg);
+	}
+}
+
+static void rare_free(struct dz_orare *r)
+{
+	if (r != NULL) {
+		dz_diags_clear(&r->diags);
+		dz_diags_clear(&r->bdiags);
+		free(r->message);
+		free(r);
 	}
 }
 
@@ -422,19 +534,18 @@ static struct dz_mfile *finish(struct dz_mfile *f, int rc,
 						sizeof(*l.objs));
 		f->objects = fit != NULL ? fit : l.objs;
 		f->nobjects = l.nobjs;
-		for (size_t i = 0; i < l.nobjs; i++) {
-			f->objects[i].file = f;
-		}
+		free(l.tl);
 		return f;
 	}
 	free(l.objs);
+	free(l.tl);
 	return f;
 fail:
 	for (size_t i = 0; i < l.nobjs; i++) {
-		dz_diags_clear(&l.objs[i].diags);
-		free(l.objs[i].message);
+		rare_free(l.objs[i].rare);
 	}
 	free(l.objs);
+	free(l.tl);
 	dz_mfile_free(f);
 	return NULL;
 }
@@ -559,9 +670,7 @@ void dz_mfile_free(struct dz_mfile *f)
 		return;
 	}
 	for (size_t i = 0; i < f->nobjects; i++) {
-		dz_diags_clear(&f->objects[i].diags);
-		dz_diags_clear(&f->objects[i].bdiags);
-		free(f->objects[i].message);
+		rare_free(f->objects[i].rare);
 	}
 	free(f->objects);
 	dz_diags_clear(&f->diags);
@@ -686,29 +795,81 @@ void dz_object_set_message(struct dz_object *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vasprintf(&m, fmt, ap);
 	va_end(ap);
-	free(o->message);
-	o->message = n >= 0 ? m : NULL;
+	dz_object_put_status(o, n >= 0 ? m : NULL, NULL);
 }
 
 void dz_object_reset_status(struct dz_object *o)
 {
 	o->reason = DZ_REASON_PENDING;
-	free(o->message);
-	o->message = NULL;
+	if (o->rare != NULL) {
+		free(o->rare->message);
+		o->rare->message = NULL;
+	}
 	o->zone = NULL;
+}
+
+const struct dz_diags dz_no_diags;
+
+struct dz_orare *dz_object_rare(struct dz_object *o)
+{
+	if (o->rare == NULL) {
+		o->rare = calloc(1, sizeof(*o->rare));
+	}
+	return o->rare;
+}
+
+void dz_object_take_status(struct dz_object *o, char **message,
+			   struct dz_diags *bdiags)
+{
+	static const struct dz_diags none;
+
+	*message = NULL;
+	*bdiags = none;
+	if (o->rare != NULL) {
+		*message = o->rare->message;
+		*bdiags = o->rare->bdiags;
+		o->rare->message = NULL;
+		o->rare->bdiags = none;
+	}
+}
+
+void dz_object_put_status(struct dz_object *o, char *message,
+			  struct dz_diags *bdiags)
+{
+	bool some = message != NULL ||
+		    (bdiags != NULL && bdiags->items != NULL);
+	struct dz_orare *r = some ? dz_object_rare(o) : o->rare;
+
+	if (r == NULL) {
+		if (some) {
+			dz_log(DZ_LOG_ERR, "out of memory: a status of "
+			       "%s dropped", o->name);
+			free(message);
+			if (bdiags != NULL) {
+				dz_diags_clear(bdiags);
+			}
+		}
+		return;
+	}
+	free(r->message);
+	r->message = message;
+	if (bdiags != NULL) {
+		dz_diags_clear(&r->bdiags);
+		r->bdiags = *bdiags;
+	}
 }
 
 const char *dz_object_message(const struct dz_object *o)
 {
 	static char buf[512];
 
-	if (o->message != NULL) {
-		return o->message;
+	if (dz_object_own_message(o) != NULL) {
+		return o->rare->message;
 	}
-	if (o->reason == DZ_REASON_SUCCEEDED && o->ops != NULL &&
+	if (o->reason == DZ_REASON_SUCCEEDED && o->cls->ops != NULL &&
 	    o->zone != NULL) {
 		snprintf(buf, sizeof(buf), "%s record added to zone %s",
-			 o->ops->type_name, o->zone);
+			 o->cls->ops->type_name, o->zone);
 		return buf;
 	}
 	return "";

@@ -34,48 +34,69 @@ struct dz_label {
 struct dz_mfile;
 
 /*
- * One bindy object (one YAML document of a bindy.firestoned.io kind that
- * serves DNS data). Load-time fields are fixed once the file is loaded;
- * build-time fields are rewritten by every build.
+ * What few objects have, kept aside so that the many do not pay for it:
+ * made on first use (dz_object_rare), freed with the file. Objects
+ * without one have no diagnostics and no message of their own.
  */
-struct dz_object {
-	/* load time (pointers first, then the narrow fields: there is one
-	 * object per record, so every padding byte counts a million times) */
+struct dz_orare {
+	struct dz_diags diags;   /* load-time problems of this object */
+	struct dz_diags bdiags;  /* build-time problems (cleared per build) */
+	char *message;           /* status message (heap), NULL: the usual
+	                          * one for the reason (dz_object_message) */
+};
+
+/*
+ * What the objects of one file have in common: their file, kind,
+ * namespace, labels and zone reference. A file's records mostly share
+ * them, so each combination is stored once in the file's arena and
+ * objects point at it (the loader looks for an equal one among the
+ * file's 16 latest: one may be stored twice, never wrongly shared).
+ */
+struct dz_oclass {
 	struct dz_mfile *file;
 	const char *kind;        /* "DNSZone", "MXRecord", ... */
 	const char *api_version; /* "bindy.firestoned.io/v1beta1" */
 	const char *ns;          /* metadata.namespace, "default" if absent */
-	const char *name;        /* metadata.name */
 	const struct dz_kind *ops; /* record kind plugin; NULL for DNSZone
 	                            * and for kinds without a plugin */
-	struct dz_label *labels; /* metadata.labels */
-	/* spec, packed (dz_ynode_pack; read it with dz_object_spec):
-	 * NULL when missing or not a mapping (an error). The parse tree
-	 * of the file is gone once the file is loaded. */
-	const uint8_t *spec_packed;
+	const struct dz_label *labels; /* metadata.labels */
 	/* records: spec.zoneRef or spec.zone (never both: that is an
 	 * error) when a non-empty string, copied at load because the build
 	 * looks it up every time; zone_by_ref tells which.
 	 * dz_object_zone_ref / dz_object_zone_name read it. */
 	const char *zone_key;
+	uint32_t nlabels;
+	bool is_zone;            /* kind == DNSZone */
+	bool zone_by_ref;        /* zone_key is spec.zoneRef */
+};
+
+/*
+ * One bindy object (one YAML document of a bindy.firestoned.io kind that
+ * serves DNS data). Load-time fields are fixed once the file is loaded;
+ * build-time fields are rewritten by every build. There is one per
+ * record, so every byte counts a million times: what objects share is
+ * in cls, what few have is in rare (load.c asserts the size).
+ */
+struct dz_object {
+	/* load time */
+	const struct dz_oclass *cls; /* file, kind, namespace, labels, ... */
+	const char *name;        /* metadata.name */
+	/* spec, packed (dz_ynode_pack; read it with dz_object_spec):
+	 * NULL when missing or not a mapping (an error). The parse tree
+	 * of the file is gone once the file is loaded. */
+	const uint8_t *spec_packed;
 	uint64_t id_hash;        /* dz_object_id_hash(kind, ns, name) */
 	uint64_t spec_hash;      /* of spec as loaded (observedGeneration) */
-	struct dz_diags diags;   /* load-time problems of this object */
+	struct dz_orare *rare;   /* diagnostics, message; NULL: none */
 
 	/* build time (zone/build.c) */
-	char *message;           /* status message (heap), NULL: the usual
-	                          * one for the reason (dz_object_message) */
 	const char *zone;        /* zoneName it is served in (interned,
 	                          * never freed), NULL if none */
-	struct dz_diags bdiags;  /* build-time problems (cleared per build) */
 	uint32_t sidx;           /* its entry in the status table, when
 	                          * that entry points back at it (status.c) */
 
 	/* load time */
 	uint32_t line, col;      /* start of the document's root node */
-	uint32_t nlabels;
-	bool is_zone;            /* kind == DNSZone */
-	bool zone_by_ref;        /* zone_key is spec.zoneRef */
 
 	/* build time */
 	bool reused;             /* the last build in full kept its zones
@@ -88,13 +109,57 @@ struct dz_object {
 /* A record's spec.zoneRef, spec.zone: NULL when not set. */
 static inline const char *dz_object_zone_ref(const struct dz_object *o)
 {
-	return o->zone_by_ref ? o->zone_key : NULL;
+	return o->cls->zone_by_ref ? o->cls->zone_key : NULL;
 }
 
 static inline const char *dz_object_zone_name(const struct dz_object *o)
 {
-	return o->zone_by_ref ? NULL : o->zone_key;
+	return o->cls->zone_by_ref ? NULL : o->cls->zone_key;
 }
+
+/* An empty list: the diagnostics of an object that has none. */
+extern const struct dz_diags dz_no_diags;
+
+/* o's load-time and build-time diagnostics (read only). */
+static inline const struct dz_diags *dz_object_diags(const struct dz_object *o)
+{
+	return o->rare != NULL ? &o->rare->diags : &dz_no_diags;
+}
+
+static inline const struct dz_diags *
+dz_object_bdiags(const struct dz_object *o)
+{
+	return o->rare != NULL ? &o->rare->bdiags : &dz_no_diags;
+}
+
+/* The status message set on o, NULL when it has the usual one. */
+static inline const char *dz_object_own_message(const struct dz_object *o)
+{
+	return o->rare != NULL ? o->rare->message : NULL;
+}
+
+/* o's side struct, made (zeroed) on first use. NULL when out of memory. */
+struct dz_orare *dz_object_rare(struct dz_object *o);
+
+/* The same for writing diagnostics: NULL when out of memory. */
+static inline struct dz_diags *dz_object_bdiags_mut(struct dz_object *o)
+{
+	struct dz_orare *r = dz_object_rare(o);
+
+	return r != NULL ? &r->bdiags : NULL;
+}
+
+/*
+ * Take o's message and build-time diagnostics out of it (the caller owns
+ * them; o has none after), and put such back: what o had is freed;
+ * bdiags NULL leaves o's as they are. Put never fails for what was
+ * taken from the same object: its side struct stays until the file goes
+ * (out of memory otherwise drops what was given, and logs).
+ */
+void dz_object_take_status(struct dz_object *o, char **message,
+			   struct dz_diags *bdiags);
+void dz_object_put_status(struct dz_object *o, char *message,
+			  struct dz_diags *bdiags);
 
 /* dz_object.built: counted in its zones' fingerprints; its RRs added. */
 enum {

@@ -862,8 +862,9 @@ void dz_mset_collect_changed(const struct dz_mset *s, struct dz_diags *out)
 			struct dz_mfile *r = e->rejected;
 			dz_diags_append(out, &r->diags);
 			for (size_t j = 0; j < r->nobjects; j++) {
-				dz_diags_append(out, &r->objects[j].diags);
-				dz_diags_append(out, &r->objects[j].bdiags);
+				const struct dz_object *o = &r->objects[j];
+				dz_diags_append(out, dz_object_diags(o));
+				dz_diags_append(out, dz_object_bdiags(o));
 			}
 			continue;
 		}

@@ -126,7 +126,8 @@ static int sobj_cmp(const void *pa, const void *pb)
 	const struct dz_object *a = (*(const struct sobj *const *)pa)->o;
 	const struct dz_object *b = (*(const struct sobj *const *)pb)->o;
 
-	return key_cmp3(a->kind, a->ns, a->name, b->kind, b->ns, b->name);
+	return key_cmp3(a->cls->kind, a->cls->ns, a->name, b->cls->kind,
+			b->cls->ns, b->name);
 }
 
 /* The entries sorted by kind, namespace, name (malloc'd; *n of them:
@@ -159,8 +160,9 @@ static uint32_t *slot(const struct dz_status *t, const struct dz_object *o,
 		 * string compare: most of a big table */
 		if (e == NULL || (e->idh == h &&
 				  (e->o == o ||
-				   key_cmp3(e->o->kind, e->o->ns, e->o->name,
-					    o->kind, o->ns, o->name) == 0))) {
+				   key_cmp3(e->o->cls->kind, e->o->cls->ns,
+					    e->o->name, o->cls->kind,
+					    o->cls->ns, o->name) == 0))) {
 			return sl;
 		}
 	}
@@ -306,8 +308,8 @@ static const struct sobj *gone_find(const struct gone *g,
 	     i = (i + 1) & g->mask) {
 		const struct dz_object *x = g->v[i]->o;
 		if (g->v[i]->idh == h &&
-		    key_cmp3(x->kind, x->ns, x->name, o->kind, o->ns,
-			     o->name) == 0) {
+		    key_cmp3(x->cls->kind, x->cls->ns, x->name, o->cls->kind,
+			     o->cls->ns, o->name) == 0) {
 			return g->v[i];
 		}
 	}
@@ -646,8 +648,9 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 		const struct sobj *e = by[i];
 		size_t z = strlen(e->o->zone ? e->o->zone : "<none>"), r;
 		r = strlen(dz_reason_name(e->o->reason));
-		wk = strlen(e->o->kind) > wk ? strlen(e->o->kind) : wk;
-		wn = strlen(e->o->ns) > wn ? strlen(e->o->ns) : wn;
+		size_t k = strlen(e->o->cls->kind);
+		wk = k > wk ? k : wk;
+		wn = strlen(e->o->cls->ns) > wn ? strlen(e->o->cls->ns) : wn;
 		wm = strlen(e->o->name) > wm ? strlen(e->o->name) : wm;
 		wz = z > wz ? z : wz;
 		wr = r > wr ? r : wr;
@@ -659,8 +662,8 @@ void dz_status_print_table(const struct dz_status *st, FILE *out,
 		const struct sobj *e = by[i];
 		age(now - (time_t)e->created, a, sizeof(a));
 		fprintf(out, "%-*s   %-*s   %-*s   %-*s   %-5s   %-*s   %s\n",
-			(int)wk, e->o->kind, (int)wn, e->o->ns, (int)wm,
-			e->o->name, (int)wz,
+			(int)wk, e->o->cls->kind, (int)wn, e->o->cls->ns,
+			(int)wm, e->o->name, (int)wz,
 			e->o->zone ? e->o->zone : "<none>",
 			e->ready ? "True" : "False", (int)wr,
 			dz_reason_name(e->o->reason), a);
@@ -879,24 +882,25 @@ static void add_warns(struct view *v, const struct dz_diags *d)
 static const struct dz_ynode *labels_tree(struct dz_arena *a,
 					  const struct dz_object *o)
 {
+	const struct dz_oclass *c = o->cls;
 	struct dz_ynode *map = dz_arena_alloc(a, sizeof(*map));
-	struct dz_ypair *pairs = dz_arena_alloc(a, (o->nlabels + 1) *
+	struct dz_ypair *pairs = dz_arena_alloc(a, (c->nlabels + 1) *
 						sizeof(*pairs));
-	struct dz_ynode *nodes = dz_arena_alloc(a, (2 * o->nlabels + 1) *
+	struct dz_ynode *nodes = dz_arena_alloc(a, (2 * c->nlabels + 1) *
 						sizeof(*nodes));
 
-	if (o->nlabels == 0 || map == NULL || pairs == NULL || nodes == NULL) {
+	if (c->nlabels == 0 || map == NULL || pairs == NULL || nodes == NULL) {
 		return NULL;
 	}
 	map->type = DZ_YNODE_MAP;
-	map->len = o->nlabels;
+	map->len = c->nlabels;
 	map->u.pairs = pairs;
-	for (size_t i = 0; i < o->nlabels; i++) {
+	for (size_t i = 0; i < c->nlabels; i++) {
 		struct dz_ynode *k = &nodes[2 * i], *val = &nodes[2 * i + 1];
 		k->type = val->type = DZ_YNODE_SCALAR;
-		k->u.str = o->labels[i].key;
+		k->u.str = c->labels[i].key;
 		k->len = strlen(k->u.str);
-		val->u.str = o->labels[i].value;
+		val->u.str = c->labels[i].value;
 		val->len = strlen(val->u.str);
 		val->quoted = true; /* label values are strings */
 		pairs[i].key = k;
@@ -927,11 +931,11 @@ static void view_init(struct view *v, const struct dz_status *st,
 	}
 	gmtime_r(&when, &tm);
 	strftime(v->when, sizeof(v->when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(v->source, sizeof(v->source), "%s:%u", o->file->rel,
+	snprintf(v->source, sizeof(v->source), "%s:%u", o->cls->file->rel,
 		 o->line);
-	add_warns(v, &o->diags);
-	add_warns(v, &o->bdiags);
-	if (o->is_zone && o->zone != NULL && st->snap != NULL) {
+	add_warns(v, dz_object_diags(o));
+	add_warns(v, dz_object_bdiags(o));
+	if (o->cls->is_zone && o->zone != NULL && st->snap != NULL) {
 		snprintf(zone, sizeof(zone), "%s.", o->zone);
 		uint8_t wire[DZ_DNAME_MAX];
 		size_t len;
@@ -953,8 +957,8 @@ static void print_yaml(const struct view *v, FILE *out)
 {
 	const struct dz_object *o = v->o;
 
-	fprintf(out, "apiVersion: %s\nkind: %s\nmetadata:\n", o->api_version,
-		o->kind);
+	fprintf(out, "apiVersion: %s\nkind: %s\nmetadata:\n",
+		o->cls->api_version, o->cls->kind);
 	fprintf(out, "  generation: %llu\n",
 		(unsigned long long)v->e->generation);
 	if (v->labels != NULL && v->labels->type == DZ_YNODE_MAP) {
@@ -964,7 +968,7 @@ static void print_yaml(const struct view *v, FILE *out)
 	fputs("  name: ", out);
 	yaml_str(out, o->name);
 	fputs("\n  namespace: ", out);
-	yaml_str(out, o->ns);
+	yaml_str(out, o->cls->ns);
 	fputs("\nspec:", out);
 	if (v->spec != NULL) {
 		yaml_value(out, v->spec, 1);
@@ -1001,9 +1005,9 @@ static void print_json(const struct view *v, FILE *out)
 	const struct dz_object *o = v->o;
 
 	fputs("{\n  \"apiVersion\": ", out);
-	quote(out, o->api_version);
+	quote(out, o->cls->api_version);
 	fputs(",\n  \"kind\": ", out);
-	quote(out, o->kind);
+	quote(out, o->cls->kind);
 	fprintf(out, ",\n  \"metadata\": {\n    \"generation\": %llu,\n",
 		(unsigned long long)v->e->generation);
 	if (v->labels != NULL && v->labels->type == DZ_YNODE_MAP) {
@@ -1014,7 +1018,7 @@ static void print_json(const struct view *v, FILE *out)
 	fputs("    \"name\": ", out);
 	quote(out, o->name);
 	fputs(",\n    \"namespace\": ", out);
-	quote(out, o->ns);
+	quote(out, o->cls->ns);
 	fputs("\n  },\n  \"spec\": ", out);
 	json_node(out, v->spec, 1);
 	fprintf(out, ",\n  \"status\": {\n    \"conditions\": [\n      {\n"
@@ -1097,10 +1101,10 @@ int dz_status_print_object(const struct dz_status *st, const char *kind,
 
 	for (size_t i = 0; i < st->n; i++) {
 		const struct sobj *e = &st->v[i];
-		if (e->o == NULL || strcasecmp(e->o->kind, kind) != 0 ||
+		if (e->o == NULL || strcasecmp(e->o->cls->kind, kind) != 0 ||
 		    strcmp(e->o->name, name) != 0 ||
 		    (ns != NULL && ns[0] != '\0' &&
-		     strcmp(e->o->ns, ns) != 0)) {
+		     strcmp(e->o->cls->ns, ns) != 0)) {
 			continue;
 		}
 		if (found != NULL) {

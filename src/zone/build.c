@@ -76,14 +76,30 @@ struct pzone {
 	struct dz_rdata_list rr;
 };
 
-/* What a build knows of one record object. */
+/* The zones a record joins (in st->zlists: most lists hold one). */
+struct zlist {
+	uint32_t n;
+	struct bzone *z[];
+};
+
+/* The list of a record that joins none. */
+static const struct zlist no_zones;
+
+/* What a build knows of one record object: one per object, 16 bytes. */
 struct prec {
-	struct bzone **zs;            /* the zones it joins (st->zlists) */
-	size_t nz;
-	bool zones_known;
-	struct pzone *pz;             /* nz entries (1 when nz is 0), or
+	const struct zlist *zl;       /* the zones it joins, NULL until
+				       * known */
+	struct pzone *pz;             /* zl->n entries (1 when none), or
 				       * NULL before it is parsed */
 };
+
+_Static_assert(sizeof(struct prec) <= 16, "one prec per object");
+
+/* How many zones p joins (none while not known). */
+static size_t prec_nz(const struct prec *p)
+{
+	return p->zl != NULL ? p->zl->n : 0;
+}
 
 /* An MX/NS/SRV target to check for A/AAAA once all zones are built. */
 struct target {
@@ -220,14 +236,14 @@ static const struct dz_diag *first_error(const struct dz_diags *d)
 /* ReconcileFailed with the first error of the load or build diags. */
 static void set_failed(struct dz_object *o)
 {
-	const struct dz_diag *e = first_error(&o->diags);
+	const struct dz_diag *e = first_error(dz_object_diags(o));
 
 	if (e == NULL) {
-		e = first_error(&o->bdiags);
+		e = first_error(dz_object_bdiags(o));
 	}
 	if (e == NULL) {
 		set_status(o, DZ_REASON_FAILED, "%s:%u:%u: invalid %s",
-			   o->file->rel, o->line, o->col, o->kind);
+			   o->cls->file->rel, o->line, o->col, o->cls->kind);
 		return;
 	}
 	set_status(o, DZ_REASON_FAILED, "%s:%u:%u: %s", e->file, e->line,
@@ -249,6 +265,14 @@ static void merge_diags(struct dz_diags *dst, const struct dz_diags *src)
 			dz_diags_add(dst, e->sev, e->file, e->line, e->col,
 				     "%s", e->msg);
 		}
+	}
+}
+
+/* o has no build-time diagnostics. */
+static void clear_bdiags(struct dz_object *o)
+{
+	if (o->rare != NULL) {
+		dz_diags_clear(&o->rare->bdiags);
 	}
 }
 
@@ -284,7 +308,8 @@ static void *vec_push(void *vp, size_t *n, size_t *cap, size_t size)
 
 static bool same_id(const struct dz_object *a, const struct dz_object *b)
 {
-	return strcmp(a->kind, b->kind) == 0 && strcmp(a->ns, b->ns) == 0 &&
+	return strcmp(a->cls->kind, b->cls->kind) == 0 &&
+	       strcmp(a->cls->ns, b->cls->ns) == 0 &&
 	       strcmp(a->name, b->name) == 0;
 }
 
@@ -302,14 +327,11 @@ static int saved_alloc(struct bstate *st, size_t n)
 static void save_status(struct saved *sv, struct dz_object *o)
 {
 	sv->reason = o->reason;
-	sv->message = o->message;
+	dz_object_take_status(o, &sv->message, &sv->bdiags);
 	sv->zone = o->zone;
-	sv->bdiags = o->bdiags;
 	sv->built = o->built;
 	sv->reused = o->reused;
 	o->built = 0;
-	memset(&o->bdiags, 0, sizeof(o->bdiags));
-	o->message = NULL;
 	o->reused = false;
 	dz_object_reset_status(o);
 }
@@ -336,18 +358,20 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 			struct dz_object *o = &files[i]->objects[j];
 			/* At start no object was built: no saved[] */
 			if (o->reason != DZ_REASON_PENDING || o->built ||
-			    o->message != NULL || o->zone != NULL ||
-			    o->bdiags.items != NULL || o->reused) {
+			    dz_object_own_message(o) != NULL ||
+			    o->zone != NULL ||
+			    dz_object_bdiags(o)->items != NULL || o->reused) {
 				if (saved_alloc(st, total) != 0) {
 					return DZ_ENOMEM;
 				}
 				save_status(&st->saved[k], o);
 			}
 			st->ids[k] = o->id_hash;
-			st->flags[k] = (uint8_t)((o->is_zone ? OF_ZONE : 0) |
-				       (o->diags.nerrors > 0 ||
+			const struct dz_oclass *c = o->cls;
+			st->flags[k] = (uint8_t)((c->is_zone ? OF_ZONE : 0) |
+				       (dz_object_diags(o)->nerrors > 0 ||
 					o->spec_packed == NULL ||
-					(!o->is_zone && o->ops == NULL) ?
+					(!c->is_zone && c->ops == NULL) ?
 					OF_BAD : 0));
 			st->objs[k++] = o;
 		}
@@ -359,11 +383,11 @@ static int collect_objects(struct bstate *st, struct dz_mfile *const *files,
 /* ReconcileFailed (load time) or UnsupportedKind for an OF_BAD object. */
 static void classify_bad(struct dz_object *o)
 {
-	if (o->diags.nerrors > 0 || o->spec_packed == NULL) {
+	if (dz_object_diags(o)->nerrors > 0 || o->spec_packed == NULL) {
 		set_failed(o);
-	} else if (!o->is_zone && o->ops == NULL) {
+	} else if (!o->cls->is_zone && o->cls->ops == NULL) {
 		set_status(o, DZ_REASON_UNSUPPORTED_KIND,
-			   "unsupported kind '%s': skipped", o->kind);
+			   "unsupported kind '%s': skipped", o->cls->kind);
 	}
 }
 
@@ -410,8 +434,8 @@ static int classify_objects(struct bstate *st)
 		}
 		w = *sl;
 		set_status(o, DZ_REASON_DUPLICATE_OBJECT,
-			   "duplicate of %s %s/%s in %s:%u", w->kind, w->ns,
-			   w->name, w->file->rel, w->line);
+			   "duplicate of %s %s/%s in %s:%u", w->cls->kind,
+			   w->cls->ns, w->name, w->cls->file->rel, w->line);
 		d = vec_push(&st->dups, &st->ndups, &st->capdups, sizeof(*d));
 		if (d == NULL) {
 			return DZ_ENOMEM;
@@ -433,7 +457,7 @@ static int ref_cmp(const void *pa, const void *pb)
 {
 	const struct bzone *a = *(const struct bzone *const *)pa;
 	const struct bzone *b = *(const struct bzone *const *)pb;
-	int c = strcmp(a->obj->ns, b->obj->ns);
+	int c = strcmp(a->obj->cls->ns, b->obj->cls->ns);
 
 	return c ? c : strcmp(a->obj->name, b->obj->name);
 }
@@ -452,7 +476,7 @@ static int ns_zname_cmp(const void *pa, const void *pb)
 {
 	const struct bzone *a = *(const struct bzone *const *)pa;
 	const struct bzone *b = *(const struct bzone *const *)pb;
-	int c = strcmp(a->obj->ns, b->obj->ns);
+	int c = strcmp(a->obj->cls->ns, b->obj->cls->ns);
 
 	return c ? c : strcmp(a->spec.name, b->spec.name);
 }
@@ -484,8 +508,11 @@ static int parse_zones(struct bstate *st)
 		if (nomem) {
 			return DZ_ENOMEM;
 		}
-		int rc = dz_zspec_parse(&z->spec, spec, o->file->rel,
-					&o->bdiags);
+		struct dz_diags *bd = dz_object_bdiags_mut(o);
+		if (bd == NULL) {
+			return DZ_ENOMEM;
+		}
+		int rc = dz_zspec_parse(&z->spec, spec, o->cls->file->rel, bd);
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
@@ -524,8 +551,9 @@ static int index_zones(struct bstate *st)
 			struct dz_object *o = s[++i]->obj;
 			set_status(o, DZ_REASON_DUPLICATE_ZONE,
 				   "zone %s is already served by DNSZone %s/%s "
-				   "(%s:%u)", first->spec.name, first->obj->ns,
-				   first->obj->name, first->obj->file->rel,
+				   "(%s:%u)", first->spec.name,
+				   first->obj->cls->ns, first->obj->name,
+				   first->obj->cls->file->rel,
 				   first->obj->line);
 		}
 		first->serves = true;
@@ -589,14 +617,14 @@ static uint64_t apex_hash(const struct dz_zspec *z)
 /* ---- reuse: zones whose inputs did not change ------------------------ */
 
 static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
-			struct bzone ***out, size_t *n);
+			const struct zlist **out);
 
 /* An object version's identity: its file's load number and its place. */
 static uint64_t obj_id(const struct dz_object *o, size_t nzones)
 {
-	uint64_t idx = (uint64_t)(o - o->file->objects);
+	uint64_t idx = (uint64_t)(o - o->cls->file->objects);
 
-	return mix(o->file->seq * 0x9e3779b97f4a7c15ULL + (idx << 8) +
+	return mix(o->cls->file->seq * 0x9e3779b97f4a7c15ULL + (idx << 8) +
 		   nzones);
 }
 
@@ -617,7 +645,8 @@ static int note_member(struct bstate *st, struct bzone *z,
 	size_t *slot;
 
 	z->fp += id;
-	if (st->opts == NULL || st->opts->prev == NULL || !o->file->fresh) {
+	if (st->opts == NULL || st->opts->prev == NULL ||
+	    !o->cls->file->fresh) {
 		return 0;
 	}
 	z->fp_fresh += id;
@@ -633,19 +662,16 @@ static int note_member(struct bstate *st, struct bzone *z,
 /* Move the status in sv back to o (what o has now is freed). */
 static void give_back(struct dz_object *o, struct saved *sv)
 {
-	free(o->message);
 	if (sv->light) {
 		o->reason = sv->reason;
-		o->message = sv->message;
+		dz_object_put_status(o, sv->message, NULL);
 		o->zone = sv->zone;
 		memset(sv, 0, sizeof(*sv));
 		return;
 	}
-	dz_diags_clear(&o->bdiags);
 	o->reason = sv->reason;
-	o->message = sv->message;
+	dz_object_put_status(o, sv->message, &sv->bdiags);
 	o->zone = sv->zone;
-	o->bdiags = sv->bdiags;
 	o->built = sv->built;
 	o->reused = sv->reused;
 	memset(sv, 0, sizeof(*sv));
@@ -668,7 +694,7 @@ static bool settled(const struct bstate *st, size_t i)
 
 static bool is_member(const struct dz_object *o)
 {
-	return !o->is_zone && o->ops != NULL &&
+	return !o->cls->is_zone && o->cls->ops != NULL &&
 	       o->reason == DZ_REASON_PENDING;
 }
 
@@ -681,7 +707,7 @@ static bool is_member(const struct dz_object *o)
 static int plan_reuse(struct bstate *st)
 {
 	const struct dz_snapshot *prev = st->opts ? st->opts->prev : NULL;
-	struct bzone **zs;
+	struct bzone *const *zs;
 	size_t nz;
 
 	for (size_t i = 0; i < st->nserving; i++) {
@@ -695,13 +721,12 @@ static int plan_reuse(struct bstate *st)
 			if (!is_member(o)) {
 				continue;
 			}
-			if (!p->zones_known &&
-			    record_zones(st, o, true, &p->zs, &p->nz) != 0) {
+			if (p->zl == NULL &&
+			    record_zones(st, o, true, &p->zl) != 0) {
 				return DZ_ENOMEM;
 			}
-			p->zones_known = true;
-			zs = p->zs;
-			nz = p->nz;
+			zs = p->zl->z;
+			nz = p->zl->n;
 			for (size_t j = 0; j < nz; j++) {
 				if (pass == 0 &&
 				    note_member(st, zs[j], o, i, nz) != 0) {
@@ -722,7 +747,8 @@ static int plan_reuse(struct bstate *st)
 				}
 				*m = i;
 			}
-			if (pass == 1 && nz > 0 && all && !o->file->fresh) {
+			if (pass == 1 && nz > 0 && all &&
+			    !o->cls->file->fresh) {
 				restore(st, i);
 			}
 		}
@@ -806,7 +832,7 @@ static struct bzone *find_ref(struct bstate *st, const char *ns,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct dz_object *o = st->by_ref[mid]->obj;
-		int c = strcmp(o->ns, ns);
+		int c = strcmp(o->cls->ns, ns);
 		if (c == 0) {
 			c = strcmp(o->name, name);
 		}
@@ -829,7 +855,7 @@ static size_t ns_lower(const struct bstate *st, const char *ns)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(st->by_name[mid]->obj->ns, ns) < 0) {
+		if (strcmp(st->by_name[mid]->obj->cls->ns, ns) < 0) {
 			lo = mid + 1;
 		} else {
 			hi = mid;
@@ -857,7 +883,7 @@ static struct bzone *find_zone_name(struct bstate *st, const char *ns,
 	}
 	for (size_t i = ns_lower(st, ns); i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
-		if (strcmp(z->obj->ns, ns) != 0) {
+		if (strcmp(z->obj->cls->ns, ns) != 0) {
 			break;
 		}
 		if (strcmp(z->spec.name, want) == 0) {
@@ -868,32 +894,34 @@ static struct bzone *find_zone_name(struct bstate *st, const char *ns,
 }
 
 /* Append z to a zone list (in st->zlists: most lists hold one zone). */
-static int push_zone(struct bstate *st, struct bzone ***out, size_t *n,
+static int push_zone(struct bstate *st, const struct zlist **out,
 		     struct bzone *z)
 {
-	struct bzone **p = dz_arena_alloc_raw(st->zlists,
-					      (*n + 1) * sizeof(*p));
+	uint32_t n = (*out)->n;
+	struct zlist *l = dz_arena_alloc_raw(st->zlists, sizeof(*l) +
+					     (n + 1) * sizeof(l->z[0]));
 
-	if (p == NULL) {
+	if (l == NULL) {
 		return DZ_ENOMEM;
 	}
-	if (*n > 0) {
-		memcpy(p, *out, *n * sizeof(*p));
+	if (n > 0) {
+		memcpy(l->z, (*out)->z, n * sizeof(l->z[0]));
 	}
-	p[(*n)++] = z;
-	*out = p;
+	l->z[n] = z;
+	l->n = n + 1;
+	*out = l;
 	return 0;
 }
 
 static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
-		  bool dry, struct bzone ***out, size_t *n)
+		  bool dry, const struct zlist **out)
 {
 	struct bzone *z;
 
-	if (o->ns != st->last_ns || ref != st->last_ref) {
-		st->last_ns = o->ns;
+	if (o->cls->ns != st->last_ns || ref != st->last_ref) {
+		st->last_ns = o->cls->ns;
 		st->last_ref = ref;
-		st->last_zone = find_ref(st, o->ns, ref);
+		st->last_zone = find_ref(st, o->cls->ns, ref);
 	}
 	z = st->last_zone;
 
@@ -902,61 +930,62 @@ static int by_ref(struct bstate *st, struct dz_object *o, const char *ref,
 	}
 	if (z == NULL) {
 		set_status(o, DZ_REASON_ZONE_NOT_FOUND,
-			   "no DNSZone '%s' in namespace '%s'", ref, o->ns);
+			   "no DNSZone '%s' in namespace '%s'", ref,
+			   o->cls->ns);
 		return 0;
 	}
 	if (!z->serves) {
 		set_status(o, DZ_REASON_ZONE_NOT_FOUND,
 			   "DNSZone '%s' in namespace '%s' is not served (%s)",
-			   ref, o->ns, dz_reason_name(z->obj->reason));
+			   ref, o->cls->ns, dz_reason_name(z->obj->reason));
 		return 0;
 	}
-	return push_zone(st, out, n, z);
+	return push_zone(st, out, z);
 }
 
 /*
- * The zones that take record o (malloc'd array, *n of them). With none,
+ * The zones that take record o (in st->zlists). With none,
  * o's reason says why (or an error is in its bdiags) unless dry: then o
  * is left as it is.
  */
 static int record_zones(struct bstate *st, struct dz_object *o, bool dry,
-			struct bzone ***out, size_t *n)
+			const struct zlist **out)
 {
 	const char *ref = dz_object_zone_ref(o);
 	const char *zone = dz_object_zone_name(o);
 
 	/* Both set is a load-time error: such an object never gets here. */
-	*out = NULL;
-	*n = 0;
+	*out = &no_zones;
 	if (ref != NULL) {
-		return by_ref(st, o, ref, dry, out, n);
+		return by_ref(st, o, ref, dry, out);
 	}
 	if (zone != NULL) {
-		struct bzone *z = find_zone_name(st, o->ns, zone);
+		struct bzone *z = find_zone_name(st, o->cls->ns, zone);
 		if (z == NULL && dry) {
 			return 0;
 		}
 		if (z == NULL) {
 			set_status(o, DZ_REASON_ZONE_NOT_FOUND,
 				   "no zone '%s' served in namespace '%s'",
-				   zone, o->ns);
+				   zone, o->cls->ns);
 			return 0;
 		}
-		return push_zone(st, out, n, z);
+		return push_zone(st, out, z);
 	}
-	for (size_t i = ns_lower(st, o->ns); i < st->nserving; i++) {
+	for (size_t i = ns_lower(st, o->cls->ns); i < st->nserving; i++) {
 		struct bzone *z = st->by_name[i];
-		if (strcmp(z->obj->ns, o->ns) != 0) {
+		if (strcmp(z->obj->cls->ns, o->cls->ns) != 0) {
 			break;
 		}
-		if (dz_zspec_selects(&z->spec, o->labels, o->nlabels) &&
-		    push_zone(st, out, n, z) != 0) {
+		if (dz_zspec_selects(&z->spec, o->cls->labels,
+				     o->cls->nlabels) &&
+		    push_zone(st, out, z) != 0) {
 			return DZ_ENOMEM;
 		}
 	}
-	if (*n == 0 && !dry) {
+	if ((*out)->n == 0 && !dry) {
 		set_status(o, DZ_REASON_NOT_SELECTED, "no DNSZone in namespace "
-			   "'%s' selects its labels", o->ns);
+			   "'%s' selects its labels", o->cls->ns);
 	}
 	return 0;
 }
@@ -1036,11 +1065,17 @@ static int parse_record(struct dz_object *o, const struct dz_ynode *spec,
 
 	memset(oa, 0, sizeof(*oa));
 	oa->zone = z;
-	rc1 = dz_kind_ctx_call(spec, origin, o->file->rel, &tmp, owner_fn,
+	rc1 = dz_kind_ctx_call(spec, origin, o->cls->file->rel, &tmp, owner_fn,
 			       oa);
-	rc2 = dz_kind_run(o->ops, spec, origin, o->file->rel, &tmp, rr);
-	if (keep_diags) {
-		merge_diags(&o->bdiags, &tmp);
+	rc2 = dz_kind_run(o->cls->ops, spec, origin, o->cls->file->rel, &tmp,
+			  rr);
+	if (keep_diags && tmp.n > 0) {
+		struct dz_diags *bd = dz_object_bdiags_mut(o);
+		if (bd == NULL) {
+			rc1 = DZ_ENOMEM;
+		} else {
+			merge_diags(bd, &tmp);
+		}
 	}
 	dz_diags_clear(&tmp);
 	if (rc1 == DZ_ENOMEM || rc2 == DZ_ENOMEM) {
@@ -1073,7 +1108,7 @@ static int push_name(struct bstate *st, struct target **v, size_t *n,
 static const uint8_t *rr_target(const struct dz_object *o, const uint8_t *data,
 				uint16_t len)
 {
-	const struct dz_kind *k = o->ops;
+	const struct dz_kind *k = o->cls->ops;
 
 	if (!(k->flags & DZ_KIND_F_ADDITIONAL) || !(k->flags & DZ_KIND_F_NAME) ||
 	    len <= k->name_offset ||
@@ -1109,28 +1144,31 @@ static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
 		   const struct pzone *oa)
 {
 	const struct dz_rdata_list *rr = &oa->rr;
+	uint16_t type = o->cls->ops->rrtype;
+	struct dz_diags *bd;
 	bool warned = false;
 
 	for (size_t i = 0; i < rr->n; i++) {
 		bool conflict = false;
-		int rc = dz_zone_builder_add(z->b, oa->owner, o->ops->rrtype,
-					     oa->ttl, rr->items[i].data,
+		int rc = dz_zone_builder_add(z->b, oa->owner, type, oa->ttl,
+					     rr->items[i].data,
 					     rr->items[i].len, &conflict);
 		if (rc == DZ_ENOMEM) {
 			return rc;
 		}
 		if (rc == 0) {
-			z->hash += rr_hash(oa->owner, o->ops->rrtype, oa->ttl,
+			z->hash += rr_hash(oa->owner, type, oa->ttl,
 					   rr->items[i].data, rr->items[i].len);
 		}
 		if (rc != 0) {
 			dz_log_err("%s %s/%s: cannot add to zone %s: %s",
-				   o->kind, o->ns, o->name, z->spec.name,
-				   dz_strerror(rc));
+				   o->cls->kind, o->cls->ns, o->name,
+				   z->spec.name, dz_strerror(rc));
 			continue;
 		}
-		if (conflict && !warned) {
-			dz_diags_add(&o->bdiags, DZ_SEV_WARNING, o->file->rel,
+		if (conflict && !warned &&
+		    (bd = dz_object_bdiags_mut(o)) != NULL) {
+			dz_diags_add(bd, DZ_SEV_WARNING, o->cls->file->rel,
 				     oa->ttl_line, oa->ttl_col,
 				     "TTL %u differs from the RRset's other "
 				     "TTL: the smallest is served", oa->ttl);
@@ -1143,7 +1181,8 @@ static int add_rrs(struct bstate *st, struct dz_object *o, struct bzone *z,
 	return 0;
 }
 
-static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
+static void set_succeeded(struct dz_object *o, struct bzone *const *zs,
+			  size_t n)
 {
 	char list[400];
 	size_t len = 0;
@@ -1160,7 +1199,7 @@ static void set_succeeded(struct dz_object *o, struct bzone **zs, size_t n)
 					i ? ", " : "", zs[i]->spec.name);
 	}
 	set_status(o, DZ_REASON_SUCCEEDED, "%s record added to zones %s",
-		   o->ops->type_name, list);
+		   o->cls->ops->type_name, list);
 }
 
 /* The parse results stay in their arena until parsed_free. */
@@ -1235,7 +1274,7 @@ static int pzone_keep(struct dz_arena *a, struct pzone *z,
 static int parse_all(struct dz_arena *scratch, struct dz_arena *keep,
 		     struct dz_object *o, struct prec *p)
 {
-	size_t n = p->nz ? p->nz : 1;
+	size_t nz = prec_nz(p), n = nz ? nz : 1;
 	struct owner_arg oa;
 	const struct dz_ynode *spec;
 	bool nomem = false;
@@ -1250,7 +1289,7 @@ static int parse_all(struct dz_arena *scratch, struct dz_arena *keep,
 	}
 	for (size_t i = 0; i < n && rc != DZ_ENOMEM; i++) {
 		struct dz_rdata_list rr = { 0 };
-		rc = parse_record(o, spec, p->nz ? p->zs[i] : NULL, &oa,
+		rc = parse_record(o, spec, nz ? p->zl->z[i] : NULL, &oa,
 				  &rr, true);
 		if (rc != DZ_ENOMEM) {
 			bad |= rc;
@@ -1262,7 +1301,7 @@ static int parse_all(struct dz_arena *scratch, struct dz_arena *keep,
 		p->pz = NULL;
 		return rc;
 	}
-	return (bad || o->bdiags.nerrors > 0) ? DZ_EMANIFEST : 0;
+	return (bad || dz_object_bdiags(o)->nerrors > 0) ? DZ_EMANIFEST : 0;
 }
 
 /*
@@ -1278,13 +1317,9 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 	int rc = 0;
 
 	/* No zone: the full lookup once more, for the status it sets. */
-	if (!p->zones_known || p->nz == 0) {
-		p->zs = NULL;
-		p->nz = 0;
-		if ((rc = record_zones(st, o, false, &p->zs, &p->nz)) != 0) {
-			return rc;
-		}
-		p->zones_known = true;
+	if (prec_nz(p) == 0 &&
+	    (rc = record_zones(st, o, false, &p->zl)) != 0) {
+		return rc;
 	}
 	if (p->pz == NULL &&
 	    (rc = parse_all(st->scratch, parsed_main(st), o, p)) != 0) {
@@ -1295,12 +1330,13 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 		}
 		return rc;
 	}
-	for (i = 0; ck != NULL && i < p->nz && rc == 0; i++) {
+	for (i = 0; ck != NULL && i < p->zl->n && rc == 0; i++) {
 		const struct pzone *z = &p->pz[i];
-		for (size_t j = 0; !kept(p->zs[i]) && j < z->rr.n &&
+		for (size_t j = 0; !kept(p->zl->z[i]) && j < z->rr.n &&
 		     rc == 0; j++) {
-			rc = dz_checks_add_rr(ck, &p->zs[i]->spec, o, z->owner,
-					      o->ops->rrtype,
+			rc = dz_checks_add_rr(ck, &p->zl->z[i]->spec, o,
+					      z->owner,
+					      o->cls->ops->rrtype,
 					      z->rr.items[j].data,
 					      z->rr.items[j].len);
 		}
@@ -1308,13 +1344,13 @@ static int build_record(struct bstate *st, size_t idx, struct dz_checks *ck)
 	if (ck != NULL) {
 		return rc;
 	}
-	for (i = 0; i < p->nz && rc == 0; i++) {
-		if (!kept(p->zs[i])) {
-			rc = add_rrs(st, o, p->zs[i], &p->pz[i]);
+	for (i = 0; i < p->zl->n && rc == 0; i++) {
+		if (!kept(p->zl->z[i])) {
+			rc = add_rrs(st, o, p->zl->z[i], &p->pz[i]);
 		}
 	}
-	if (rc == 0 && p->nz > 0) {
-		set_succeeded(o, p->zs, p->nz);
+	if (rc == 0 && p->zl->n > 0) {
+		set_succeeded(o, p->zl->z, p->zl->n);
 		o->built |= DZ_OBJ_B_ADDED;
 	}
 	prec_clear_parse(p);
@@ -1352,17 +1388,18 @@ static int edit_gone(struct bstate *st, struct bzone *z,
 		for (size_t j = 0; rc == 0 && j < rr.n; j++) {
 			const uint8_t *t = rr_target(o, rr.items[j].data,
 						     rr.items[j].len);
-			rc = dz_zone_edit_del(e, oa.owner, o->ops->rrtype,
+			rc = dz_zone_edit_del(e, oa.owner, o->cls->ops->rrtype,
 					      oa.ttl, rr.items[j].data,
 					      rr.items[j].len);
-			z->hash -= rr_hash(oa.owner, o->ops->rrtype, oa.ttl,
-					   rr.items[j].data, rr.items[j].len);
+			z->hash -= rr_hash(oa.owner, o->cls->ops->rrtype,
+					   oa.ttl, rr.items[j].data,
+					   rr.items[j].len);
 			if (rc == 0 && t != NULL) {
 				rc = push_name(st, &st->gtargets, &st->ngt,
 					       &st->capgt, o, t);
 			}
 		}
-		if (rc == 0 && is_addr(o->ops->rrtype) && rr.n > 0) {
+		if (rc == 0 && is_addr(o->cls->ops->rrtype) && rr.n > 0) {
 			rc = push_name(st, &st->aown, &st->naown,
 				       &st->capaown, o, oa.owner);
 		}
@@ -1395,20 +1432,20 @@ static int edit_fresh(struct bstate *st, struct bzone *z,
 	}
 	for (size_t i = 0; rc == 0 && i < pz->rr.n; i++) {
 		const struct dz_rdata *r = &pz->rr.items[i];
-		rc = dz_zone_edit_add(e, pz->owner, o->ops->rrtype, pz->ttl,
-				      r->data, r->len);
+		rc = dz_zone_edit_add(e, pz->owner, o->cls->ops->rrtype,
+				      pz->ttl, r->data, r->len);
 		if (rc == 0) {
-			z->hash += rr_hash(pz->owner, o->ops->rrtype, pz->ttl,
-					   r->data, r->len);
+			z->hash += rr_hash(pz->owner, o->cls->ops->rrtype,
+					   pz->ttl, r->data, r->len);
 			rc = add_target(st, o, z, r);
 		}
 	}
-	if (rc == 0 && is_addr(o->ops->rrtype) && pz->rr.n > 0) {
+	if (rc == 0 && is_addr(o->cls->ops->rrtype) && pz->rr.n > 0) {
 		rc = push_name(st, &st->aown, &st->naown, &st->capaown, o,
 			       pz->owner);
 	}
 	if (rc == 0) {
-		set_succeeded(o, p->zs, p->nz);
+		set_succeeded(o, p->zl->z, p->zl->n);
 		o->built |= DZ_OBJ_B_ADDED;
 	}
 	prec_clear_parse(p);
@@ -1437,7 +1474,7 @@ static void edit_undo(struct bstate *st, struct bzone *z)
 	for (size_t i = 0; i < z->nfresh; i++) {
 		struct dz_object *o = st->objs[z->fresh[i]];
 		dz_object_reset_status(o);
-		dz_diags_clear(&o->bdiags);
+		clear_bdiags(o);
 		o->built &= (uint8_t)~DZ_OBJ_B_ADDED;
 		prec_clear_parse(&st->prec[z->fresh[i]]);
 	}
@@ -1465,14 +1502,14 @@ static void unkeep_mixed(struct bstate *st)
 		for (size_t i = 0; i < st->nmulti; i++) {
 			const struct prec *p = &st->prec[st->multi[i]];
 			size_t nkept = 0;
-			for (size_t j = 0; j < p->nz; j++) {
-				nkept += kept(p->zs[j]);
+			for (size_t j = 0; j < p->zl->n; j++) {
+				nkept += kept(p->zl->z[j]);
 			}
-			if (nkept == 0 || nkept == p->nz) {
+			if (nkept == 0 || nkept == p->zl->n) {
 				continue;
 			}
-			for (size_t j = 0; j < p->nz; j++) {
-				struct bzone *z = p->zs[j];
+			for (size_t j = 0; j < p->zl->n; j++) {
+				struct bzone *z = p->zl->z[j];
 				if (!kept(z)) {
 					continue;
 				}
@@ -1561,18 +1598,18 @@ static bool too_big(const struct bzone *z)
 /* Note gone version o as a member of the zones it joined. */
 static int note_gone(struct bstate *st, struct dz_object *o)
 {
-	struct bzone **zs;
+	const struct zlist *zl;
 	struct dz_object **slot;
-	size_t nz;
 
-	if (o->is_zone || o->ops == NULL || !(o->built & DZ_OBJ_B_MEMBER)) {
+	if (o->cls->is_zone || o->cls->ops == NULL ||
+	    !(o->built & DZ_OBJ_B_MEMBER)) {
 		return 0;
 	}
-	if (record_zones(st, o, true, &zs, &nz) != 0) {
+	if (record_zones(st, o, true, &zl) != 0) {
 		return DZ_ENOMEM;
 	}
-	for (size_t k = 0; k < nz; k++) {
-		struct bzone *z = zs[k];
+	for (size_t k = 0, nz = zl->n; k < nz; k++) {
+		struct bzone *z = zl->z[k];
 		if (z->prev == NULL) {
 			continue;
 		}
@@ -1687,8 +1724,8 @@ static int preparse(struct bstate *st)
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < st->nobjs; i++) {
-		if (!settled(st, i) && st->prec[i].zones_known &&
-		    st->prec[i].nz > 0 && is_member(st->objs[i])) {
+		if (!settled(st, i) && prec_nz(&st->prec[i]) > 0 &&
+		    is_member(st->objs[i])) {
 			pp.idx[pp.n++] = i;
 		}
 	}
@@ -1782,11 +1819,14 @@ static int save_light(struct bstate *st, struct dz_object *o)
 		st->capu = cap;
 	}
 	st->uobjs[st->nu] = o;
-	st->usaved[st->nu++] = (struct saved){ .reason = o->reason,
-					       .message = o->message,
-					       .zone = o->zone,
-					       .light = true };
-	o->message = NULL;
+	st->usaved[st->nu] = (struct saved){ .reason = o->reason,
+					     .zone = o->zone,
+					     .light = true };
+	if (o->rare != NULL) {
+		st->usaved[st->nu].message = o->rare->message;
+		o->rare->message = NULL;
+	}
+	st->nu++;
 	return 0;
 }
 
@@ -1833,7 +1873,7 @@ static int finish_zones(struct bstate *st, struct dz_snapshot *snap)
 		z->b = NULL;
 		if (z->zone == NULL) {
 			set_status(z->obj, DZ_REASON_FAILED, "%s:%u:%u: zone %s "
-				   "not built: %s", z->obj->file->rel,
+				   "not built: %s", z->obj->cls->file->rel,
 				   z->obj->line, z->obj->col, z->spec.name,
 				   err);
 			continue;
@@ -1856,7 +1896,7 @@ static const char *target_field(struct bstate *st, const struct dz_object *o,
 				const uint8_t *origin, const uint8_t *target,
 				const struct dz_ynode **node)
 {
-	const struct dz_kind *k = o->ops;
+	const struct dz_kind *k = o->cls->ops;
 	uint8_t name[DZ_DNAME_MAX];
 	const struct dz_ynode *spec;
 	size_t len;
@@ -1903,8 +1943,13 @@ static void warn_target(struct bstate *st, struct dz_object *o,
 	const struct dz_ynode *at;
 	const char *field = target_field(st, o, origin, target, &at);
 
+	struct dz_diags *bd = dz_object_bdiags_mut(o);
+
+	if (bd == NULL) {
+		return; /* dropped, as dz_diags_add drops on OOM */
+	}
 	dz_dname_to_text(target, text, sizeof(text));
-	dz_diags_add(&o->bdiags, DZ_SEV_WARNING, o->file->rel,
+	dz_diags_add(bd, DZ_SEV_WARNING, o->cls->file->rel,
 		     dz_ynode_line(at), dz_ynode_col(at),
 		     "%s '%s' has no A or AAAA record", field, text);
 }
@@ -2098,10 +2143,12 @@ static long target_warning(const struct dz_object *o, const uint8_t *target)
 	dz_dname_to_text(target, text, sizeof(text));
 	lw = (size_t)snprintf(want, sizeof(want),
 			      " '%s' has no A or AAAA record", text);
-	for (size_t i = 0; i < o->bdiags.n; i++) {
-		const char *m = o->bdiags.items[i].msg;
+	const struct dz_diags *bd = dz_object_bdiags(o);
+
+	for (size_t i = 0; i < bd->n; i++) {
+		const char *m = bd->items[i].msg;
 		size_t lm = strlen(m);
-		if (o->bdiags.items[i].sev == DZ_SEV_WARNING && lm >= lw &&
+		if (bd->items[i].sev == DZ_SEV_WARNING && lm >= lw &&
 		    strcmp(m + lm - lw, want) == 0) {
 			return (long)i;
 		}
@@ -2122,7 +2169,7 @@ static void retarget(struct bstate *st, const uint8_t *name, bool ok,
 	if (ok) {
 		long i = target_warning(o, name);
 		if (i >= 0) {
-			dz_diags_remove(&o->bdiags, (size_t)i);
+			dz_diags_remove(&o->rare->bdiags, (size_t)i);
 		}
 		u->warned = false;
 		return;
@@ -2197,7 +2244,7 @@ void dz_build_undo(struct dz_build_undo *u)
 		struct saved *sv = &u->saved[i];
 		/* restored: it has it already; fresh: it had none, and
 		 * a rejected version's says why */
-		if (!sv->restored && !o->file->fresh) {
+		if (!sv->restored && !o->cls->file->fresh) {
 			give_back(o, sv);
 		}
 	}
@@ -2369,8 +2416,8 @@ static int run_checks(struct bstate *st)
 		    st->objs[i]->reason != DZ_REASON_FAILED) {
 			continue;
 		}
-		for (size_t j = 0; j < p->nz && rc == 0; j++) {
-			rc = note_failed(p->zs[j], p->pz[j].owner);
+		for (size_t j = 0; j < prec_nz(p) && rc == 0; j++) {
+			rc = note_failed(p->zl->z[j], p->pz[j].owner);
 		}
 	}
 	return rc;
@@ -2421,11 +2468,11 @@ static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
 	const struct prec *p = &st->prec[i];
 	int rc = 0;
 
-	if (!(o->ops->flags & DZ_KIND_F_ADDITIONAL) ||
-	    !(o->ops->flags & DZ_KIND_F_NAME) || !p->zones_known) {
+	if (!(o->cls->ops->flags & DZ_KIND_F_ADDITIONAL) ||
+	    !(o->cls->ops->flags & DZ_KIND_F_NAME) || p->zl == NULL) {
 		return 0;
 	}
-	for (size_t j = 0; rc == 0 && j < p->nz; j++) {
+	for (size_t j = 0; rc == 0 && j < p->zl->n; j++) {
 		struct dz_rdata_list rr = { 0 };
 		const struct dz_ynode *spec;
 		struct owner_arg oa;
@@ -2434,7 +2481,7 @@ static int tix_parse_kept(struct bstate *st, struct dz_build_ctx *c,
 		dz_arena_reset(st->scratch);
 		spec = dz_object_spec(o, st->scratch, &nomem);
 		rc = nomem ? DZ_ENOMEM :
-		     parse_record(o, spec, p->zs[j], &oa, &rr, false);
+		     parse_record(o, spec, p->zl->z[j], &oa, &rr, false);
 		for (size_t k = 0; rc == 0 && k < rr.n; k++) {
 			const uint8_t *t = rr_target(o, rr.items[k].data,
 						     rr.items[k].len);
@@ -2469,7 +2516,8 @@ static int tix_rebuild(struct bstate *st, struct dz_build_ctx *c,
 		bool ok = e->name != NULL && target_ok(snap, e->name);
 		for (uint32_t k = 0; rc == 0 && k < e->n; k++) {
 			struct tuse *u = &e->uses[k];
-			if (u->o->file->stamp != c->stamp || !u->o->reused) {
+			if (u->o->cls->file->stamp != c->stamp ||
+			    !u->o->reused) {
 				continue; /* gone, or built again */
 			}
 			retarget(st, e->name, ok, u);
@@ -2635,7 +2683,7 @@ static void idx_del(struct dz_build_ctx *c, struct dz_object **sl)
 static bool has_zone(const struct dz_mfile *f)
 {
 	for (size_t i = 0; i < f->nobjects; i++) {
-		if (f->objects[i].is_zone) {
+		if (f->objects[i].cls->is_zone) {
 			return true;
 		}
 	}
@@ -2745,15 +2793,13 @@ static int delta_objects(struct bstate *st, struct dz_mfile *const *files,
 		for (size_t j = 0; files[i]->fresh && j < files[i]->nobjects;
 		     j++) {
 			struct dz_object *o = &files[i]->objects[j];
-			free(o->message);
-			o->message = NULL;
-			dz_diags_clear(&o->bdiags);
+			clear_bdiags(o);
 			o->built = 0;
 			o->reused = false;
 			dz_object_reset_status(o);
 			st->ids[k] = o->id_hash;
-			if (o->diags.nerrors > 0 || o->spec_packed == NULL ||
-			    o->ops == NULL) {
+			if (dz_object_diags(o)->nerrors > 0 ||
+			    o->spec_packed == NULL || o->cls->ops == NULL) {
 				st->flags[k] = OF_BAD;
 				classify_bad(o);
 			}
@@ -2768,8 +2814,7 @@ static int delta_objects(struct bstate *st, struct dz_mfile *const *files,
 static int delta_members(struct bstate *st)
 {
 	const struct dz_build_opts *op = st->opts;
-	struct bzone **zs;
-	size_t nz;
+	const struct zlist *zl;
 
 	for (size_t i = 0; i < st->nobjs; i++) {
 		struct dz_object *o = st->objs[i];
@@ -2778,17 +2823,16 @@ static int delta_members(struct bstate *st)
 		if (!is_member(o)) {
 			continue;
 		}
-		if (record_zones(st, o, false, &p->zs, &p->nz) != 0) {
+		if (record_zones(st, o, false, &p->zl) != 0) {
 			return DZ_ENOMEM;
 		}
-		p->zones_known = true;
-		if (p->nz == 0) {
+		if (p->zl->n == 0) {
 			continue; /* its status says why */
 		}
-		if (p->nz > 1 || p->zs[0]->served == NULL) {
+		if (p->zl->n > 1 || p->zl->z[0]->served == NULL) {
 			return 0;
 		}
-		struct bzone *z = p->zs[0];
+		struct bzone *z = p->zl->z[0];
 		o->built |= DZ_OBJ_B_MEMBER;
 		z->fp_fresh += obj_id(o, 1);
 		slot = vec_push(&z->fresh, &z->nfresh, &z->capfresh,
@@ -2801,19 +2845,21 @@ static int delta_members(struct bstate *st)
 	for (size_t f = 0; f < op->ngone; f++) {
 		for (size_t j = 0; j < op->gone[f]->nobjects; j++) {
 			struct dz_object *g = &op->gone[f]->objects[j], **slot;
-			if (g->ops == NULL || !(g->built & DZ_OBJ_B_MEMBER)) {
+			if (g->cls->ops == NULL ||
+			    !(g->built & DZ_OBJ_B_MEMBER)) {
 				continue;
 			}
-			if (record_zones(st, g, true, &zs, &nz) != 0) {
+			if (record_zones(st, g, true, &zl) != 0) {
 				return DZ_ENOMEM;
 			}
-			if (nz != 1 || zs[0]->served == NULL) {
+			if (zl->n != 1 || zl->z[0]->served == NULL) {
 				return 0;
 			}
-			zs[0]->fp_gone += obj_id(g, 1);
-			slot = vec_push(&zs[0]->gone, &zs[0]->ngone,
-					&zs[0]->capgone, sizeof(*slot));
-			if (slot == NULL || touch(st, zs[0]) != 0) {
+			struct bzone *z = zl->z[0];
+			z->fp_gone += obj_id(g, 1);
+			slot = vec_push(&z->gone, &z->ngone, &z->capgone,
+					sizeof(*slot));
+			if (slot == NULL || touch(st, z) != 0) {
 				return DZ_ENOMEM;
 			}
 			*slot = g;
@@ -2973,15 +3019,15 @@ void dz_build_collect_diags(struct dz_mfile *const *files, size_t n,
 		dz_diags_append(out, &f->diags);
 		for (size_t j = 0; j < f->nobjects; j++) {
 			const struct dz_object *o = &f->objects[j];
-			dz_diags_append(out, &o->diags);
-			dz_diags_append(out, &o->bdiags);
+			dz_diags_append(out, dz_object_diags(o));
+			dz_diags_append(out, dz_object_bdiags(o));
 			if (!reason_is_warning(o->reason) ||
-			    has_msg(&o->diags, dz_object_message(o))) {
+			    has_msg(dz_object_diags(o), dz_object_message(o))) {
 				continue;
 			}
 			dz_diags_add(out, DZ_SEV_WARNING, f->rel, o->line,
 				     o->col, "%s %s/%s not served: %s (%s)",
-				     o->kind, o->ns, o->name,
+				     o->cls->kind, o->cls->ns, o->name,
 				     dz_object_message(o),
 				     dz_reason_name(o->reason));
 		}

@@ -298,14 +298,15 @@ static void where(const struct centry *e, char *buf, size_t sz)
 		snprintf(buf, sz, "the zone");
 		return;
 	}
-	snprintf(buf, sz, "%s %s/%s in %s:%u", o->kind, o->ns, o->name,
-		 o->file->rel, o->line);
+	snprintf(buf, sz, "%s %s/%s in %s:%u", o->cls->kind, o->cls->ns,
+		 o->name, o->cls->file->rel, o->line);
 }
 
 /* ReconcileFailed with msg, reported at spec.name (once per object). */
 static void fail(struct dz_checks *c, struct dz_object *o, const char *msg)
 {
 	const struct dz_ynode *spec, *at;
+	struct dz_diags *bd;
 	uint32_t line, col;
 
 	if (o->reason == DZ_REASON_FAILED) {
@@ -319,10 +320,13 @@ static void fail(struct dz_checks *c, struct dz_object *o, const char *msg)
 	}
 	line = dz_ynode_line(at);
 	col = dz_ynode_col(at);
-	dz_diags_add(&o->bdiags, DZ_SEV_ERROR, o->file->rel, line, col, "%s",
-		     msg);
+	bd = dz_object_bdiags_mut(o);
+	if (bd != NULL) { /* else dropped, as dz_diags_add drops on OOM */
+		dz_diags_add(bd, DZ_SEV_ERROR, o->cls->file->rel, line, col,
+			     "%s", msg);
+	}
 	o->reason = DZ_REASON_FAILED;
-	dz_object_set_message(o, "%s:%u:%u: %s", o->file->rel, line,
+	dz_object_set_message(o, "%s:%u:%u: %s", o->cls->file->rel, line,
 			      col ? col : 1, msg);
 	c->nfailed++;
 }

@@ -624,15 +624,15 @@ static void scan_objects(const struct dz_mfile *f, struct result *r)
 		size_t l = strlen(r->skipkinds);
 
 		if (o->reason == DZ_REASON_UNSUPPORTED_KIND) {
-			if (strstr(r->skipkinds, o->kind) == NULL) {
+			if (strstr(r->skipkinds, o->cls->kind) == NULL) {
 				snprintf(r->skipkinds + l,
 					 sizeof(r->skipkinds) - l, "%s%s",
-					 l > 0 ? " " : "", o->kind);
+					 l > 0 ? " " : "", o->cls->kind);
 			}
 		} else if (o->reason != DZ_REASON_SUCCEEDED) {
 			r->rejected = true;
 		}
-		if (o->is_zone && r->zone[0] == '\0') {
+		if (o->cls->is_zone && r->zone[0] == '\0') {
 			struct dz_arena *a = dz_arena_new(0);
 			const char *zn = a ? dz_ynode_str(dz_ynode_get(
 				dz_object_spec(o, a, NULL), "zoneName")) : NULL;

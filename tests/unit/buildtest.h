@@ -56,7 +56,7 @@ static struct dz_object *obj(const char *kind, const char *name)
 	for (size_t i = 0; i < fx.n; i++) {
 		for (size_t j = 0; j < fx.files[i]->nobjects; j++) {
 			struct dz_object *o = &fx.files[i]->objects[j];
-			if (strcmp(o->kind, kind) == 0 &&
+			if (strcmp(o->cls->kind, kind) == 0 &&
 			    strcmp(o->name, name) == 0) {
 				return o;
 			}

@@ -29,7 +29,8 @@ static const struct dz_diag *find_diag(const struct dz_object *o,
 				       enum dz_severity sev,
 				       const char *phrase)
 {
-	const struct dz_diags *lists[2] = { &o->diags, &o->bdiags };
+	const struct dz_diags *lists[2] = { dz_object_diags(o),
+					     dz_object_bdiags(o) };
 
 	for (size_t l = 0; l < 2; l++) {
 		for (size_t i = 0; i < lists[l]->n; i++) {
@@ -211,7 +212,7 @@ static void test_zone_soa_ns_glue(void **state)
 		      "zone example.com served, 5 records, serial 5");
 	assert_string_equal(obj("DNSZone", "example-com")->zone,
 			    "example.com");
-	assert_int_equal(obj("DNSZone", "example-com")->bdiags.n, 0);
+	assert_int_equal(dz_object_bdiags(obj("DNSZone", "example-com"))->n, 0);
 }
 
 static uint32_t serial_cb(const char *zone, uint32_t spec_serial, void *arg)
@@ -626,7 +627,7 @@ static void test_owner_names(void **state)
 				  "name 'a+b' has characters outside "
 				  "hostname syntax"));
 	expect_status("ARecord", "wild", DZ_REASON_SUCCEEDED, "");
-	assert_int_equal(obj("ARecord", "wild")->bdiags.n, 0);
+	assert_int_equal(dz_object_bdiags(obj("ARecord", "wild"))->n, 0);
 	assert_non_null(find_diag(obj("ARecord", "rel"), DZ_SEV_WARNING,
 				  "name 'www.example.com' has no trailing "
 				  "dot: served as www.example.com.example.com."));
@@ -755,7 +756,7 @@ static void test_rebuild_resets(void **state)
 	build(NULL);
 	build(NULL);
 	/* One warning, not one per build. */
-	assert_int_equal(obj("MXRecord", "mx")->bdiags.n, 1);
+	assert_int_equal(dz_object_bdiags(obj("MXRecord", "mx"))->n, 1);
 }
 
 /* ---- the corpus --------------------------------------------------------- */

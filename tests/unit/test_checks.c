@@ -44,8 +44,8 @@ static void expect_error_at(const char *kind, const char *name,
 	const struct dz_object *o = obj(kind, name);
 	size_t found = 0;
 
-	for (size_t i = 0; i < o->bdiags.n; i++) {
-		const struct dz_diag *d = &o->bdiags.items[i];
+	for (size_t i = 0; i < dz_object_bdiags(o)->n; i++) {
+		const struct dz_diag *d = &dz_object_bdiags(o)->items[i];
 		if (d->sev == DZ_SEV_ERROR) {
 			found++;
 			assert_non_null(strstr(d->msg, phrase));
@@ -114,7 +114,7 @@ static void test_cname_alone_is_served(void **state)
 	expect_status("CNAMERecord", "blog", DZ_REASON_SUCCEEDED,
 		      "CNAME record added to zone example.com");
 	assert_true(served("blog.example.com.", T_CNAME));
-	assert_int_equal(obj("CNAMERecord", "blog")->bdiags.n, 0);
+	assert_int_equal(dz_object_bdiags(obj("CNAMERecord", "blog"))->n, 0);
 }
 
 static void test_cname_at_apex(void **state)
@@ -251,7 +251,7 @@ static void test_cname_diags_and_rebuild(void **state)
 		 A_REC("a", "blog", "192.0.2.1"));
 	build(NULL);
 	build(NULL);
-	assert_int_equal(obj("CNAMERecord", "c")->bdiags.nerrors, 1);
+	assert_int_equal(dz_object_bdiags(obj("CNAMERecord", "c"))->nerrors, 1);
 	dz_build_collect_diags(fx.files, fx.n, &d);
 	assert_int_equal(d.nerrors, 1);
 	assert_string_equal(d.items[0].file, "c.yaml");
@@ -263,7 +263,7 @@ static void test_cname_diags_and_rebuild(void **state)
 		 A_REC("a", "www", "192.0.2.1"));
 	build(NULL);
 	expect_status("CNAMERecord", "c", DZ_REASON_SUCCEEDED, "");
-	assert_int_equal(obj("CNAMERecord", "c")->bdiags.n, 0);
+	assert_int_equal(dz_object_bdiags(obj("CNAMERecord", "c"))->n, 0);
 }
 
 /* A CNAME whose record fails to parse is no conflict for the others. */

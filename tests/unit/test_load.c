@@ -78,16 +78,16 @@ static void test_skipping(void **state)
 	assert_int_equal(f->diags.n, 0);
 	assert_int_equal(f->nobjects, 1);
 	const struct dz_object *o = &f->objects[0];
-	assert_ptr_equal(o->file, f);
-	assert_true(o->is_zone);
-	assert_null(o->ops);
-	assert_string_equal(o->kind, "DNSZone");
-	assert_string_equal(o->api_version, "bindy.firestoned.io/v1beta1");
+	assert_ptr_equal(o->cls->file, f);
+	assert_true(o->cls->is_zone);
+	assert_null(o->cls->ops);
+	assert_string_equal(o->cls->kind, "DNSZone");
+	assert_string_equal(o->cls->api_version, "bindy.firestoned.io/v1beta1");
 	assert_string_equal(o->name, "z1");
-	assert_string_equal(o->ns, "default");
+	assert_string_equal(o->cls->ns, "default");
 	assert_int_equal(o->line, 29);
 	assert_int_equal(o->col, 1);
-	assert_int_equal(o->diags.n, 0);
+	assert_int_equal(dz_object_diags(o)->n, 0);
 	struct dz_arena *a = dz_arena_new(0);
 	const struct dz_ynode *spec = dz_object_spec(o, a, NULL);
 	assert_string_equal(dz_ynode_str(dz_ynode_get(spec, "zoneName")),
@@ -113,20 +113,21 @@ static void test_kinds(void **state)
 		assert_int_equal(f->diags.n, 0);
 		assert_int_equal(f->nobjects, 1);
 		const struct dz_object *o = &f->objects[0];
-		assert_false(o->is_zone);
-		assert_ptr_equal(o->ops, ops);
-		assert_string_equal(o->ns, "ns1");
+		assert_false(o->cls->is_zone);
+		assert_ptr_equal(o->cls->ops, ops);
+		assert_string_equal(o->cls->ns, "ns1");
 		if (ops == NULL) {
 			char msg[128];
 			snprintf(msg, sizeof(msg),
 				 "unsupported kind '%s': skipped", kinds[i]);
 			assert_int_equal(o->reason,
 					 DZ_REASON_UNSUPPORTED_KIND);
-			assert_int_equal(o->diags.n, 1);
-			assert_int_equal(o->diags.nerrors, 0);
-			expect_diag(&o->diags, 0, DZ_SEV_WARNING, 2, 7, msg);
+			assert_int_equal(dz_object_diags(o)->n, 1);
+			assert_int_equal(dz_object_diags(o)->nerrors, 0);
+			expect_diag(dz_object_diags(o), 0, DZ_SEV_WARNING, 2, 7,
+				    msg);
 		} else {
-			assert_int_equal(o->diags.n, 0);
+			assert_int_equal(dz_object_diags(o)->n, 0);
 			assert_int_equal(o->reason, DZ_REASON_PENDING);
 		}
 		dz_mfile_free(f);
@@ -214,9 +215,9 @@ static void test_object_errors(void **state)
 		assert_int_equal(f->nobjects, 1);
 		const struct dz_object *o = &f->objects[0];
 		assert_non_null(o->name);
-		assert_non_null(o->ns);
-		assert_int_equal(o->diags.n, 1);
-		expect_diag(&o->diags, 0, DZ_SEV_ERROR, cases[i].line,
+		assert_non_null(o->cls->ns);
+		assert_int_equal(dz_object_diags(o)->n, 1);
+		expect_diag(dz_object_diags(o), 0, DZ_SEV_ERROR, cases[i].line,
 			    cases[i].col, cases[i].msg);
 		assert_int_equal(o->reason, DZ_REASON_FAILED);
 		assert_non_null(strstr(dz_object_message(o), cases[i].msg));
@@ -246,20 +247,67 @@ static void test_labels_namespace(void **state)
 	assert_int_equal(f->diags.n, 0);
 	assert_int_equal(f->nobjects, 2);
 	const struct dz_object *o = &f->objects[0];
-	assert_string_equal(o->ns, "mail");
+	assert_string_equal(o->cls->ns, "mail");
 	assert_string_equal(o->name, "mx1");
 	assert_int_equal(o->line, 3);
-	assert_int_equal(o->nlabels, 3);
-	assert_string_equal(o->labels[0].key, "zone");
-	assert_string_equal(o->labels[0].value, "example.com");
-	assert_string_equal(o->labels[1].key, "tier");
-	assert_string_equal(o->labels[1].value, "1");
-	assert_string_equal(o->labels[2].value, "");
+	assert_int_equal(o->cls->nlabels, 3);
+	assert_string_equal(o->cls->labels[0].key, "zone");
+	assert_string_equal(o->cls->labels[0].value, "example.com");
+	assert_string_equal(o->cls->labels[1].key, "tier");
+	assert_string_equal(o->cls->labels[1].value, "1");
+	assert_string_equal(o->cls->labels[2].value, "");
 	o = &f->objects[1];
 	assert_int_equal(o->line, 15);
 	assert_int_equal(o->col, 1);
-	assert_string_equal(o->ns, "default");
-	assert_int_equal(o->nlabels, 0);
+	assert_string_equal(o->cls->ns, "default");
+	assert_int_equal(o->cls->nlabels, 0);
+	dz_mfile_free(f);
+}
+
+/* A record in namespace ns, labelled app=app (none when NULL). */
+#define REC(kind, name, ns, app, ref)					\
+	"---\napiVersion: bindy.firestoned.io/v1beta1\nkind: " kind	\
+	"\nmetadata:\n  name: " name "\n  namespace: " ns "\n"		\
+	app "spec:\n  zoneRef: " ref "\n  name: x\n"
+
+/* Records that differ only in name and spec share a class; any other
+ * difference makes one of its own. */
+static void test_classes(void **state)
+{
+	struct dz_mfile *f = load(
+		REC("ARecord", "a1", "n1", "", "z")
+		REC("AAAARecord", "b1", "n1", "", "z")
+		REC("ARecord", "a2", "n1", "", "z")
+		REC("ARecord", "a3", "n1", "  labels:\n    app: x\n", "z")
+		REC("ARecord", "a4", "n1", "  labels:\n    app: y\n", "z")
+		REC("ARecord", "a5", "n2", "", "z")
+		REC("ARecord", "a6", "n1", "", "other")
+		REC("ARecord", "a7", "n1", "  labels:\n    app: x\n", "z"));
+	const struct dz_object *o = f->objects;
+
+	(void)state;
+	assert_int_equal(f->nobjects, 8);
+	assert_ptr_equal(o[0].cls, o[2].cls);
+	assert_ptr_equal(o[3].cls, o[7].cls);
+	for (size_t i = 0; i < 7; i++) {
+		for (size_t j = i + 1; j < 7; j++) {
+			if (i != 0 || j != 2) {
+				assert_ptr_not_equal(o[i].cls, o[j].cls);
+			}
+		}
+	}
+	/* equal strings are one copy: the build compares pointers */
+	assert_ptr_equal(o[0].cls->ns, o[1].cls->ns);
+	assert_ptr_equal(o[0].cls->zone_key, o[5].cls->zone_key);
+	assert_string_equal(o[4].cls->labels[0].value, "y");
+	assert_string_equal(o[5].cls->ns, "n2");
+	assert_string_equal(dz_object_zone_ref(&o[6]), "other");
+	for (size_t i = 0; i < 8; i++) {
+		assert_ptr_equal(o[i].cls->file, f);
+		assert_int_equal(o[i].id_hash,
+				 dz_object_id_hash(o[i].cls->kind, o[i].cls->ns,
+						   o[i].name));
+	}
 	dz_mfile_free(f);
 }
 
@@ -466,8 +514,8 @@ static void test_corpus(void **state)
 			const struct dz_object *o = &files[i]->objects[j];
 			assert_non_null(o->spec_packed);
 			assert_true(o->name[0] != '\0');
-			if (o->diags.nerrors > 0) {
-				dz_diags_print(&o->diags, stderr);
+			if (dz_object_diags(o)->nerrors > 0) {
+				dz_diags_print(dz_object_diags(o), stderr);
 				fail_msg("%s: object errors", files[i]->rel);
 			}
 		}
@@ -549,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_file_diags),
 		cmocka_unit_test(test_object_errors),
 		cmocka_unit_test(test_labels_namespace),
+		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_reason_names),
 		cmocka_unit_test(test_list),

@@ -221,13 +221,13 @@ struct ostate {
 
 static void swap_status(struct dz_object *o, struct ostate *s)
 {
-	struct ostate t = { o->reason, o->message, o->zone, o->bdiags,
-			    o->built, o->reused };
+	struct ostate t = { o->reason, NULL, o->zone, { 0 }, o->built,
+			    o->reused };
 
+	dz_object_take_status(o, &t.message, &t.bdiags);
 	o->reason = s->reason;
-	o->message = s->message;
+	dz_object_put_status(o, s->message, &s->bdiags);
 	o->zone = s->zone;
-	o->bdiags = s->bdiags;
 	o->built = s->built;
 	o->reused = s->reused;
 	*s = t;
@@ -271,7 +271,8 @@ static void dump(const struct dz_mset *set, const struct ostate *v,
 			const struct dz_object *y = &f->objects[j];
 			if (strcmp(y->name, like->name) == 0) {
 				print_message("%s #%zu %s seq %llu rej %d: "
-					      "%s / %s\n", f->rel, j, y->kind,
+					      "%s / %s\n", f->rel, j,
+					      y->cls->kind,
 					      (unsigned long long)f->seq,
 					      dz_mset_rejected(set, i) != NULL,
 					      dz_reason_name(v[k].reason),
@@ -294,12 +295,13 @@ static void same_status(const struct dz_mset *set, const struct ostate *v)
 		for (size_t j = 0; f != NULL && j < f->nobjects; j++, k++) {
 			const struct dz_object *y = &f->objects[j];
 			struct dz_object x = *y;
+			struct dz_orare xr = { .message = v[k].message };
 			char mx[512];
 			if (skip) {
 				continue;
 			}
 			x.reason = v[k].reason;
-			x.message = v[k].message;
+			x.rare = &xr;
 			if (x.reason != y->reason) {
 				dump(set, v, y);
 				snprintf(mx, sizeof(mx), "%s",
@@ -315,7 +317,8 @@ static void same_status(const struct dz_mset *set, const struct ostate *v)
 			if (y->zone != NULL) {
 				assert_string_equal(v[k].zone, y->zone);
 			}
-			diags_equal(f->rel, j, &v[k].bdiags, &y->bdiags);
+			diags_equal(f->rel, j, &v[k].bdiags,
+				    dz_object_bdiags(y));
 			assert_int_equal(v[k].built, y->built);
 		}
 	}

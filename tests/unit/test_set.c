@@ -166,14 +166,14 @@ static void test_set_nothing_pending(void **state)
 
 static void test_set_rereads_only_touched(void **state)
 {
-	const struct dz_mfile *zone = object("zone.yaml", 0)->file;
+	const struct dz_mfile *zone = object("zone.yaml", 0)->cls->file;
 
 	(void)state;
 	put("www.yaml", AREC("www", "192.0.2.2"));
 	put("www.yaml", AREC("www", "192.0.2.2")); /* twice: read once */
 	apply();
 	assert_int_equal(fx.st.files, 1);
-	assert_ptr_equal(object("zone.yaml", 0)->file, zone);
+	assert_ptr_equal(object("zone.yaml", 0)->cls->file, zone);
 }
 
 static void test_set_syntax_error_keeps_last_good(void **state)

@@ -31,6 +31,8 @@ struct bzone {
 	struct dz_zone *zone;
 	uint64_t hash; /* content: sum of RR hashes, SOA serial left out */
 	uint64_t fp;   /* inputs: the DNSZone and the records that join */
+	size_t nmembers; /* records that join (plan_reuse): the builder's
+			  * guess of its RRs */
 	size_t obj_index; /* of obj in bstate.objs */
 	const struct dz_zone *reuse; /* the served zone, same fp: kept */
 	uint8_t **failed;  /* owners where a check failed a member */
@@ -645,6 +647,7 @@ static int note_member(struct bstate *st, struct bzone *z,
 	size_t *slot;
 
 	z->fp += id;
+	z->nmembers++;
 	if (st->opts == NULL || st->opts->prev == NULL ||
 	    !o->cls->file->fresh) {
 		return 0;
@@ -712,6 +715,7 @@ static int plan_reuse(struct bstate *st)
 
 	for (size_t i = 0; i < st->nserving; i++) {
 		st->by_name[i]->fp = obj_id(st->by_name[i]->obj, 0);
+		st->by_name[i]->nmembers = 0;
 	}
 	for (int pass = 0; pass < (prev != NULL ? 2 : 1); pass++) {
 		for (size_t i = 0; i < st->nobjs; i++) {
@@ -790,7 +794,8 @@ static int start_zones(struct bstate *st)
 		if (kept(z)) {
 			continue;
 		}
-		if ((z->b = dz_zone_builder_new(z->spec.origin)) == NULL) {
+		if ((z->b = dz_zone_builder_new(z->spec.origin)) == NULL ||
+		    dz_zone_builder_reserve(z->b, z->nmembers) != 0) {
 			return DZ_ENOMEM;
 		}
 		z->hash = apex_hash(&z->spec);

@@ -449,6 +449,41 @@ static uint32_t rr_find(const struct dz_zone_builder *b,
 	return 0;
 }
 
+/* Room in *p for exactly n elements (reserve: no rounding up). */
+static int fit(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+
+	if (n <= *cap) {
+		return 0;
+	}
+	if ((q = realloc(*p, n * size)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	prefault((uint8_t *)q + *cap * size, (n - *cap) * size);
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+int dz_zone_builder_reserve(struct dz_zone_builder *b, size_t nrr)
+{
+	/* One RR an RRset is the common case, names are fewer (a host
+	 * has A, AAAA, MX...): the owners' guess errs low, as what is
+	 * reserved is prefaulted. The index grows as before: its size is
+	 * the served zone's. */
+	if (nrr >= UINT32_MAX - 1) {
+		return 0;
+	}
+	if (fit((void **)&b->rrs, &b->crrs, nrr, sizeof(*b->rrs)) != 0 ||
+	    fit((void **)&b->sets, &b->csets, nrr, sizeof(*b->sets)) != 0 ||
+	    fit((void **)&b->owners, &b->cowners, nrr / 2 + 1,
+		sizeof(*b->owners)) != 0) {
+		return DZ_ENOMEM;
+	}
+	return 0;
+}
+
 int dz_zone_builder_add(struct dz_zone_builder *b, const uint8_t *owner,
 			uint16_t type, uint32_t ttl, const uint8_t *rdata,
 			uint16_t rdlen, bool *ttl_conflict)

@@ -17,6 +17,13 @@ struct dz_zone_builder;
  */
 struct dz_zone_builder *dz_zone_builder_new(const uint8_t *origin);
 
+/*
+ * Make room for about nrr RRs before adding them (optional): the
+ * builder's arrays are made once at their size instead of doubling,
+ * each doubling a copy into fresh pages. 0 or DZ_ENOMEM.
+ */
+int dz_zone_builder_reserve(struct dz_zone_builder *b, size_t nrr);
+
 /* Abandon a builder that will not be finished. NULL is a no-op. */
 void dz_zone_builder_free(struct dz_zone_builder *b);
 

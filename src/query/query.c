@@ -593,25 +593,47 @@ static bool seen(struct dz_query_ctx *q, const struct dz_node *n)
 	return false;
 }
 
-/* A and AAAA of the names rs points to, when they are nodes of ours. */
-static void additional(struct dz_query_ctx *q, const struct dz_rrset *rs)
+/* The node of RR i's target name in any zone of ours, or NULL. */
+static const struct dz_node *target_node(struct dz_query_ctx *q,
+					 const struct dz_rrset *rs, size_t i)
 {
 	struct dz_lname *t = &q->tn;
+	const uint8_t *rd = rs->rr[i] + 2;
+	uint16_t rdlen = dz_wire_get_u16(rs->rr[i]);
+	const struct dz_zone *z;
+	unsigned at;
+
+	if (rs->name_offset >= rdlen ||
+	    dz_lname_parse(t, rd + rs->name_offset, rd + rdlen) == 0) {
+		return NULL;
+	}
+	z = dz_snapshot_find_zone_ln(q->snap, t, &at);
+	return z ? dz_zone_find(z, t->name, t->len, t->hash[0]) : NULL;
+}
+
+/*
+ * A and AAAA of the names rs points to, when they are nodes of ours.
+ * rs is q->zone's: its links (zone-internal.h) name the target's node
+ * there without a lookup, unless another zone of ours is nested in or
+ * above it and might hold the name instead.
+ */
+static void additional(struct dz_query_ctx *q, const struct dz_rrset *rs)
+{
+	const struct dz_zone *z = q->zone;
+	bool linked = (rs->flags & DZ_RRSET_F_LINKS) &&
+		      (z->flags & DZ_ZONE_F_LINKS) &&
+		      !dz_snapshot_nested(q->snap);
 
 	for (uint16_t i = 0; i < rs->count; i++) {
-		const uint8_t *rd = rs->rr[i] + 2;
-		uint16_t rdlen = dz_wire_get_u16(rs->rr[i]);
-		unsigned at;
-		if (rs->name_offset >= rdlen ||
-		    dz_lname_parse(t, rd + rs->name_offset, rd + rdlen) == 0) {
+		uint32_t l = linked ? dz_rrset_link(rs, i) : DZ_LINK_UNKNOWN;
+		const struct dz_node *node;
+		if (l >= DZ_LINK_NODE) {
+			node = dz_zone_node_at(z, l - DZ_LINK_NODE);
+		} else if (l == DZ_LINK_NONE) {
 			continue;
+		} else {
+			node = target_node(q, rs, i);
 		}
-		const struct dz_zone *z = dz_snapshot_find_zone_ln(q->snap, t,
-								   &at);
-		const struct dz_node *node = z ? dz_zone_find(z, t->name,
-							       t->len,
-							       t->hash[0]) :
-					     NULL;
 		if (node == NULL || seen(q, node)) {
 			continue;
 		}

@@ -25,6 +25,7 @@ struct dz_snapshot {
 	struct zslot *table;        /* by origin hash, linear probing */
 	size_t mask;
 	unsigned min_labels, max_labels; /* of the origins, to skip probes */
+	bool nested;                /* an origin is below another */
 };
 
 struct dz_snapshot *dz_snapshot_new(void)
@@ -124,6 +125,15 @@ int dz_snapshot_add_zone(struct dz_snapshot *s, struct dz_zone *z)
 		(s->nzones - at) * sizeof(*s->zones));
 	s->zones[at] = z;
 	s->nzones++;
+	/* a zone's descendants follow it in canonical order: if z has an
+	 * ancestor or a descendant here, it is a neighbour, or a nested
+	 * pair was already here */
+	if ((at > 0 && dz_dname_is_subdomain(z->origin,
+					     s->zones[at - 1]->origin)) ||
+	    (at + 1 < s->nzones &&
+	     dz_dname_is_subdomain(s->zones[at + 1]->origin, z->origin))) {
+		s->nested = true;
+	}
 	table_put(s->table, s->mask, z);
 	dz_zone_ref(z);
 	if (s->nzones == 1 || z->origin_labels < s->min_labels) {
@@ -163,6 +173,11 @@ const struct dz_zone *dz_snapshot_zone_at(const struct dz_snapshot *s,
 					  size_t i)
 {
 	return i < s->nzones ? s->zones[i] : NULL;
+}
+
+bool dz_snapshot_nested(const struct dz_snapshot *s)
+{
+	return s->nested;
 }
 
 uint64_t dz_snapshot_generation(const struct dz_snapshot *s)

@@ -2,6 +2,7 @@
 /* snapshot.h -- the set of zones served at one moment, and its publication. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,11 @@ size_t dz_snapshot_zone_count(const struct dz_snapshot *s);
 /* Zones in canonical order of their origins. */
 const struct dz_zone *dz_snapshot_zone_at(const struct dz_snapshot *s,
 					  size_t i);
+/*
+ * Is a zone's origin at or below another's? Then a name of one zone may
+ * be the other's (the query path's links do not know).
+ */
+bool dz_snapshot_nested(const struct dz_snapshot *s);
 /* Generation number: increases with every published snapshot. */
 uint64_t dz_snapshot_generation(const struct dz_snapshot *s);
 

@@ -23,6 +23,9 @@ enum {
 	/* the builder collapsed an identical RR into it, or its RRs came
 	 * with differing TTLs: edits do not remove from it (zone.h) */
 	DZ_RRSET_F_MERGED = 1u << 17,
+	/* each RR is preceded by a link to its target's node: an RRset
+	 * with DZ_KIND_F_ADDITIONAL (dz_rrset_link()) */
+	DZ_RRSET_F_LINKS = 1u << 18,
 };
 
 struct dz_rrset {
@@ -47,12 +50,16 @@ enum {
 	DZ_NODE_F_OCCLUDED = 1 << 3, /* strictly below a zone cut */
 	DZ_NODE_F_WILD_PARENT = 1 << 4, /* has the child "*" */
 	DZ_NODE_F_WILDCARD = 1 << 5, /* its first label is "*" */
+	DZ_NODE_F_LINKS = 1 << 6,    /* an RRset has DZ_RRSET_F_LINKS */
 };
 
 /* dz_zone.flags */
 enum {
 	DZ_ZONE_F_DELEG = 1 << 0,    /* some node has DZ_NODE_F_DELEG */
 	DZ_ZONE_F_WILD = 1 << 1,     /* some node has DZ_NODE_F_WILDCARD */
+	/* the RR links (dz_rrset_link()) are right: an edit that adds or
+	 * drops a node (indexes move, targets appear) clears it */
+	DZ_ZONE_F_LINKS = 1 << 2,
 };
 
 /*
@@ -75,6 +82,27 @@ struct dz_node {
 	uint8_t rel[DZ_NODE_REL];
 	uint32_t nchild;      /* nodes one label below it (edits) */
 };
+
+/*
+ * The additional section's target of an RR with DZ_RRSET_F_LINKS (the
+ * name at name_offset), found once when the zone is made, so an answer
+ * neither parses nor looks it up. Only while the zone has
+ * DZ_ZONE_F_LINKS; else, and for DZ_LINK_UNKNOWN, look it up.
+ */
+enum {
+	DZ_LINK_UNKNOWN = 0, /* not in the zone, not a name, not yet known */
+	DZ_LINK_NONE = 1,    /* in the zone, no node of that name */
+	DZ_LINK_NODE = 2,    /* + node index: that node */
+};
+
+/* The link of RR i of rs (DZ_RRSET_F_LINKS): 4 octets before it. */
+static inline uint32_t dz_rrset_link(const struct dz_rrset *rs, size_t i)
+{
+	uint32_t l;
+
+	memcpy(&l, rs->rr[i] - 4, 4);
+	return l;
+}
 
 /* A slot of the name index: the hash as a tag, node index + 1 (0: empty). */
 struct dz_slot {
@@ -199,6 +227,13 @@ static inline uint32_t dz_label_hash8(uint32_t parent, const uint8_t *label)
 	}
 	h *= 0xff51afd7ed558ccdull; /* every octet into the low bits */
 	return (uint32_t)(h >> 32);
+}
+
+/* Node k of z (k < z->nnodes). */
+static inline const struct dz_node *dz_zone_node_at(const struct dz_zone *z,
+						    size_t k)
+{
+	return &z->nodes[k >> DZ_NODE_PAGE_SHIFT][k & (DZ_NODE_PAGE - 1)];
 }
 
 /* The same for a label anywhere (a padded copy). Not the hot path. */

@@ -45,6 +45,7 @@ struct b_set {
 	uint16_t type;
 	bool merged;        /* DZ_RRSET_F_MERGED */
 	bool rot;           /* its kind rotates (DZ_KIND_F_ROTATE) */
+	bool lnk;           /* its RRs get links (DZ_RRSET_F_LINKS) */
 };
 
 enum {
@@ -337,6 +338,19 @@ static bool type_rotates(uint16_t type)
 	       (k->flags & DZ_KIND_F_ROTATE);
 }
 
+/*
+ * Do RRsets of this type get links to their targets' nodes? Those with
+ * additional section processing (rrset_flags() gives NS without a kind
+ * DZ_KIND_F_ADDITIONAL too).
+ */
+static bool type_links(uint16_t type)
+{
+	const struct dz_kind *k = dz_kind_lookup_type(type);
+	const uint32_t want = DZ_KIND_F_NAME | DZ_KIND_F_ADDITIONAL;
+
+	return k != NULL ? (k->flags & want) == want : type == T_NS;
+}
+
 /* Room for add more octets in o's block (an owner of 4 GiB: no). */
 static bool bytes_add(struct b_owner *o, size_t add)
 {
@@ -361,18 +375,19 @@ static struct b_set *rrset_new(struct dz_zone_builder *b, struct b_owner *o,
 	}
 	s = &b->sets[b->nsets];
 	*s = (struct b_set){ .next = o->sets, .type = type, .ttl = ttl,
-			     .rot = type_rotates(type) };
+			     .rot = type_rotates(type),
+			     .lnk = type_links(type) };
 	o->sets = (uint32_t)++b->nsets;
 	o->nsets++;
 	return s;
 }
 
 /* The octets an RR takes in its node's block: pointer, rotation group,
- * "u16 rdlen, rdata". */
+ * link, "u16 rdlen, rdata". */
 static size_t rr_bytes(const struct b_set *s, const uint8_t *rd)
 {
-	return sizeof(uint8_t *) + (s->rot ? sizeof(uint16_t) : 0) + 2 +
-	       dz_wire_get_u16(rd);
+	return sizeof(uint8_t *) + (s->rot ? sizeof(uint16_t) : 0) +
+	       (s->lnk ? 4 : 0) + 2 + dz_wire_get_u16(rd);
 }
 
 /* Lower-case copy of owner in out; false when not at or below origin. */
@@ -711,13 +726,21 @@ static void rrset_make(struct dz_rrset *r, const struct dz_zone_builder *b,
 	if (s->merged) {
 		r->flags |= DZ_RRSET_F_MERGED;
 	}
+	if (s->lnk) {
+		r->flags |= DZ_RRSET_F_LINKS;
+	}
 	for (uint32_t l = s->rrs; l != 0; l = rr_at(b, l)->next) {
 		rr[n++] = rr_at(b, l)->rd;
 	}
 	rr_sort(rr, tmp, s->count, k);
-	/* the rdata moves next to the node's RRsets, in answer order */
+	/* the rdata moves next to the node's RRsets, in answer order,
+	 * each after its link (made by node_links()) */
 	for (size_t i = 0; i < s->count; i++) {
 		size_t len = (size_t)dz_wire_get_u16(rr[i]) + 2;
+		if (s->lnk) {
+			memset(c->rd, 0, 4); /* DZ_LINK_UNKNOWN */
+			c->rd += 4;
+		}
 		memcpy(c->rd, rr[i], len);
 		rr[i] = c->rd;
 		c->rd += len;
@@ -781,6 +804,12 @@ static void rrsets_fill(struct dz_node *n, const struct dz_zone_builder *b,
 	assert((uint8_t *)c.rd == (uint8_t *)sets + o->bytes);
 	n->rrsets = sets;
 	n->nrrsets = o->nsets;
+	n->flags &= (uint16_t)~DZ_NODE_F_LINKS;
+	for (t = 0; t < n->nrrsets; t++) {
+		if (sets[t].flags & DZ_RRSET_F_LINKS) {
+			n->flags |= DZ_NODE_F_LINKS;
+		}
+	}
 }
 
 static int node_rrsets(struct dz_arena *a, struct dz_node *n,
@@ -834,6 +863,51 @@ static void node_make(struct dz_zone *z, struct dz_node *n,
 static inline const struct dz_node *node_at(const struct dz_zone *z, size_t k)
 {
 	return &z->nodes[k >> DZ_NODE_PAGE_SHIFT][k & (DZ_NODE_PAGE - 1)];
+}
+
+static bool node_idx(const struct dz_zone *z, const uint8_t *lname,
+		     size_t len, uint32_t h, size_t *k);
+
+/* The link of RR i of rs (DZ_RRSET_F_LINKS), as the query path would
+ * find its target: the name must parse and be at or below the origin. */
+static uint32_t rr_target(const struct dz_zone *z, const struct dz_rrset *rs,
+			  size_t i, struct dz_lname *t)
+{
+	const uint8_t *rd = rs->rr[i] + 2;
+	uint16_t rdlen = dz_wire_get_u16(rs->rr[i]);
+	size_t k, at;
+
+	if (rs->name_offset >= rdlen ||
+	    dz_lname_parse(t, rd + rs->name_offset, rd + rdlen) == 0 ||
+	    t->labels < z->origin_labels) {
+		return DZ_LINK_UNKNOWN;
+	}
+	at = t->off[t->labels - z->origin_labels];
+	if ((size_t)t->len - at != z->origin_len ||
+	    memcmp(t->name + at, z->origin, z->origin_len) != 0) {
+		return DZ_LINK_UNKNOWN; /* another zone's, maybe */
+	}
+	if (!node_idx(z, t->name, t->len, t->hash[0], &k)) {
+		return DZ_LINK_NONE;
+	}
+	return (uint32_t)k + DZ_LINK_NODE;
+}
+
+/* Link n's RRs to their targets in z (n's block is still ours). */
+static void node_links(const struct dz_zone *z, const struct dz_node *n)
+{
+	struct dz_lname t;
+
+	for (uint16_t s = 0; s < n->nrrsets; s++) {
+		const struct dz_rrset *rs = &n->rrsets[s];
+		if (!(rs->flags & DZ_RRSET_F_LINKS)) {
+			continue;
+		}
+		for (size_t i = 0; i < rs->count; i++) {
+			uint32_t l = rr_target(z, rs, i, &t);
+			memcpy((uint8_t *)(uintptr_t)(rs->rr[i] - 4), &l, 4);
+		}
+	}
 }
 
 static inline const struct dz_slot *slot_at(const struct dz_zone *z, size_t i)
@@ -1385,6 +1459,12 @@ static struct dz_zone *zone_assemble(struct dz_zone_builder *b,
 	zone_mark(z, nodes, up);
 	free(up);
 	up = NULL;
+	for (size_t k = 0; k < z->nnodes; k++) {
+		if (nodes[k].flags & DZ_NODE_F_LINKS) {
+			node_links(z, &nodes[k]);
+		}
+	}
+	z->flags |= DZ_ZONE_F_LINKS;
 	z->gen = gen_new(b->arena, NULL);
 	if (z->gen == NULL) {
 		goto oom;
@@ -2303,6 +2383,8 @@ static int node_make_edit(struct fin *f, const uint8_t *lname, size_t len,
 		return DZ_ENOMEM;
 	}
 	z->nnodes++;
+	/* a target may have appeared: links say it is not there */
+	z->flags &= ~(uint32_t)DZ_ZONE_F_LINKS;
 	*idx = k;
 	return 0;
 }
@@ -2337,6 +2419,8 @@ static int node_drop(struct fin *f, size_t k)
 			s->node = (uint32_t)(k + 1);
 		}
 		z->nnodes--;
+		/* the last node moved: links to it are wrong */
+		z->flags &= ~(uint32_t)DZ_ZONE_F_LINKS;
 		if (!node_idx(z, pname, plen, dz_name_hash(pname, plen),
 			      &pk) || (p = node_w(f, pk)) == NULL) {
 			return DZ_ENOMEM; /* cannot be: every parent is */
@@ -2364,7 +2448,8 @@ static size_t block_size(const struct dz_node *n)
 	for (uint16_t t = 0; t < n->nrrsets; t++) {
 		const struct dz_rrset *r = &n->rrsets[t];
 		size += r->count * (sizeof(*r->rr) +
-				    (r->group != NULL ? sizeof(*r->group) : 0));
+				    (r->group != NULL ? sizeof(*r->group) : 0) +
+				    (r->flags & DZ_RRSET_F_LINKS ? 4 : 0));
 		for (uint16_t i = 0; i < r->count; i++) {
 			size += (size_t)dz_wire_get_u16(r->rr[i]) + 2;
 		}
@@ -2416,6 +2501,7 @@ static int owner_apply(struct fin *f, const struct dz_zone_builder *b,
 	n->rrsets = NULL;
 	n->nrrsets = 0;
 	n->flags |= DZ_NODE_F_ENT;
+	n->flags &= (uint16_t)~DZ_NODE_F_LINKS;
 	if (o->nsets > 0) {
 		if (node_rrsets(f->a, n, b, o, tmp) != 0) {
 			return DZ_ENOMEM;
@@ -2447,6 +2533,9 @@ static int fin_nodes(struct fin *f, struct dz_zone_builder *b)
 		}
 	}
 	free(tmp);
+	if (rc != 0) {
+		return rc;
+	}
 	/* names left empty go once nothing new is below them */
 	for (size_t i = 0; i < b->nowners && rc == 0; i++) {
 		const struct b_owner *o = &b->owners[i];
@@ -2459,6 +2548,16 @@ static int fin_nodes(struct fin *f, struct dz_zone_builder *b)
 		if (n->nchild == 0 && n->nrrsets == 0 &&
 		    !(n->flags & DZ_NODE_F_APEX)) {
 			rc = node_drop(f, k);
+		}
+	}
+	/* the new blocks' links, while no node was made or dropped: the
+	 * old blocks' links stay right */
+	for (size_t i = 0; i < b->nowners && rc == 0 &&
+	     (f->z->flags & DZ_ZONE_F_LINKS); i++) {
+		const struct b_owner *o = &b->owners[i];
+		if ((o->flags & B_DIRTY) && o->nsets > 0 &&
+		    node_idx(f->z, o->name, o->len, o->hash, &k)) {
+			node_links(f->z, node_at(f->z, k));
 		}
 	}
 	return rc;

@@ -14,6 +14,7 @@
 
 #include "query-fixture.h"
 #include "query/query.h"
+#include "zone/zone-internal.h"
 
 static struct dz_snapshot *snap;
 static struct dz_query_ctx *ctx;
@@ -728,6 +729,187 @@ static void test_query_garbage(void **state)
 	}
 }
 
+/* ---- additional section: links against lookups ------------------------ */
+
+/* MX, NS and SRV targets of every sort the additional section meets. */
+static const char *const fx_links[] = {
+	"links.test. 3600 IN SOA ns1.links.test. h.links.test. 1 2 3 4 5",
+	"links.test. 3600 IN NS ns1.links.test.",
+	"links.test. 3600 IN NS ns.other.links.test.",
+	"links.test. 300 IN A 127.0.2.1",
+	"links.test. 300 IN MX 10 links.test.",
+	"ns1.links.test. 300 IN A 127.0.2.2",
+	"m.links.test. 300 IN MX 10 m2.links.test.",
+	"m.links.test. 300 IN MX 20 nomail.links.test.",
+	"m.links.test. 300 IN MX 30 mail1.example.com.",
+	"m.links.test. 300 IN MX 40 cn.links.test.",
+	"m.links.test. 300 IN MX 50 mx.sub.links.test.",
+	"m.links.test. 300 IN MX 60 x.wild.links.test.",
+	"m.links.test. 300 IN MX 70 M2.LINKS.test.",
+	"m.links.test. 300 IN MX 80 m.links.test.",
+	"m.links.test. 300 IN MX 90 ent.links.test.",
+	"m.links.test. 300 IN A 127.0.2.3",
+	"m2.links.test. 300 IN A 127.0.2.4",
+	"m2.links.test. 300 IN AAAA fd00::4",
+	"cn.links.test. 300 IN CNAME m2.links.test.",
+	"sub.links.test. 300 IN NS mx.sub.links.test.",
+	"sub.links.test. 300 IN NS ns1.links.test.",
+	"mx.sub.links.test. 300 IN A 127.0.2.5",
+	"*.wild.links.test. 300 IN A 127.0.2.6",
+	"a.ent.links.test. 300 IN A 127.0.2.7",
+	"_s._tcp.links.test. 300 IN SRV 1 2 3 m2.links.test.",
+	"_s._tcp.links.test. 300 IN SRV 1 2 4 gone.links.test.",
+	NULL,
+};
+
+static const char *const link_names[] = {
+	"links.test.", "m.links.test.", "M.Links.Test.", "m2.links.test.",
+	"cn.links.test.", "www.sub.links.test.", "sub.links.test.",
+	"x.wild.links.test.", "_s._tcp.links.test.", "nomail.links.test.",
+	"example.com.", "bigmx.example.com.", "mail1.example.com.",
+};
+
+static const uint16_t link_types[] = {
+	LDNS_RR_TYPE_MX, LDNS_RR_TYPE_NS, LDNS_RR_TYPE_SRV, LDNS_RR_TYPE_A,
+	LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_ANY,
+};
+
+/*
+ * Every query of the lists, answered from a (whose zones are not nested:
+ * links) and b (the same zones and a nested pair: lookups), byte for
+ * byte, with fresh contexts (the same rotation).
+ */
+static void same_answers(struct dz_snapshot *a, struct dz_snapshot *b)
+{
+	static uint8_t ra[DZ_MSG_MAX], rb[DZ_MSG_MAX];
+	static const int edns[] = { -1, 1232, 4096 };
+	struct dz_query_ctx *ca = dz_query_ctx_new(DZ_EDNS_SIZE_DEFAULT);
+	struct dz_query_ctx *cb = dz_query_ctx_new(DZ_EDNS_SIZE_DEFAULT);
+
+	assert_false(dz_snapshot_nested(a));
+	assert_true(dz_snapshot_nested(b));
+	for (size_t n = 0; n < sizeof(link_names) / sizeof(*link_names); n++) {
+		for (size_t t = 0; t < sizeof(link_types) / sizeof(*link_types);
+		     t++) {
+			for (size_t e = 0; e < 3; e++) {
+				size_t len, la, lb;
+				uint8_t *w = fx_query(link_names[n],
+						      link_types[t], 1,
+						      edns[e], false, 0, &len);
+				assert_non_null(w);
+				la = dz_query_answer(ca, a, w, len, ra, 0);
+				lb = dz_query_answer(cb, b, w, len, rb, 0);
+				free(w);
+				assert_int_equal(la, lb);
+				assert_memory_equal(ra, rb, la);
+			}
+		}
+	}
+	dz_query_ctx_free(ca);
+	dz_query_ctx_free(cb);
+}
+
+/* a: example.com, example.net, z; b: those and a nested pair. */
+static void snaps(struct dz_zone *z, struct dz_snapshot **a,
+		  struct dz_snapshot **b)
+{
+	struct dz_zone *com = fx_zone("example.com.", fx_com, true);
+	struct dz_zone *net = fx_zone("example.net.", fx_net, false);
+
+	*a = dz_snapshot_new();
+	*b = dz_snapshot_new();
+	assert_non_null(com);
+	assert_non_null(net);
+	assert_int_equal(dz_snapshot_add_zone(*a, com), 0);
+	assert_int_equal(dz_snapshot_add_zone(*a, net), 0);
+	assert_int_equal(dz_snapshot_add_zone(*a, z), 0);
+	assert_int_equal(dz_snapshot_add_zone(*b, z), 0);
+	assert_int_equal(dz_snapshot_add_zone(*b, net), 0);
+	assert_int_equal(dz_snapshot_add_zone(*b, com), 0);
+	assert_true(fx_add_zone(*b, "child.example.test.", fx_child));
+	assert_true(fx_add_zone(*b, "example.test.", fx_test));
+	dz_zone_unref(com);
+	dz_zone_unref(net);
+}
+
+/* An edit of one RR (zone-file text): added or removed. */
+static void edit_rr(struct dz_zone_edit *e, bool add, const char *text)
+{
+	ldns_rr *rr = NULL;
+	ldns_buffer *buf = ldns_buffer_new(512);
+
+	assert_int_equal(ldns_rr_new_frm_str(&rr, text, 3600, NULL, NULL),
+			 LDNS_STATUS_OK);
+	ldns_rr_rdata2buffer_wire(buf, rr);
+	assert_int_equal((add ? dz_zone_edit_add : dz_zone_edit_del)(
+				 e, ldns_rdf_data(ldns_rr_owner(rr)),
+				 ldns_rr_get_type(rr), ldns_rr_ttl(rr),
+				 ldns_buffer_begin(buf),
+				 (uint16_t)ldns_buffer_position(buf)), 0);
+	ldns_buffer_free(buf);
+	ldns_rr_free(rr);
+}
+
+/* z edited by one RR; keeps says whether its links should survive. */
+static struct dz_zone *edited(struct dz_zone *z, bool add, const char *text,
+			      bool keeps)
+{
+	int why = 0;
+	const char *err = NULL;
+	struct dz_zone_edit *e = dz_zone_edit_new(z, &why);
+	struct dz_zone *ez;
+
+	assert_non_null(e);
+	edit_rr(e, add, text);
+	ez = dz_zone_edit_finish(e, &err);
+	assert_non_null(ez);
+	assert_int_equal((ez->flags & DZ_ZONE_F_LINKS) != 0, keeps);
+	dz_zone_unref(z);
+	return ez;
+}
+
+static void check_links(struct dz_zone *z)
+{
+	struct dz_snapshot *a, *b;
+
+	snaps(z, &a, &b);
+	same_answers(a, b);
+	dz_snapshot_unref(a);
+	dz_snapshot_unref(b);
+}
+
+static void test_query_additional_links(void **state)
+{
+	(void)state;
+	struct dz_zone *z = fx_zone("links.test.", fx_links, false);
+
+	dz_zone_edit_garbage_pct = 100000; /* small zone, many edits */
+	assert_non_null(z);
+	assert_true(z->flags & DZ_ZONE_F_LINKS);
+	check_links(z);
+	/* the target keeps its node: the links stay */
+	z = edited(z, false, "m2.links.test. 300 IN A 127.0.2.4", true);
+	check_links(z);
+	z = edited(z, true, "m2.links.test. 300 IN A 127.0.2.8", true);
+	check_links(z);
+	/* an MX RRset made anew links its RRs */
+	z = edited(z, true, "m.links.test. 300 IN MX 5 mx.sub.links.test.",
+		   true);
+	check_links(z);
+	/* a target appears, then goes: lookups from then on */
+	z = edited(z, true, "nomail.links.test. 300 IN A 127.0.2.9", false);
+	check_links(z);
+	z = edited(z, false, "nomail.links.test. 300 IN A 127.0.2.9", false);
+	check_links(z);
+	/* a compaction links again */
+	struct dz_zone *c = dz_zone_compact(z);
+	assert_non_null(c);
+	assert_true(c->flags & DZ_ZONE_F_LINKS);
+	dz_zone_unref(z);
+	check_links(c);
+	dz_zone_unref(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -757,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_query_tsig_notauth),
 		cmocka_unit_test(test_query_drop),
 		cmocka_unit_test(test_query_garbage),
+		cmocka_unit_test(test_query_additional_links),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -112,6 +112,23 @@ static void prefault(void *p, size_t len)
 	}
 }
 
+/* Room in *p for exactly n elements (reserve: no rounding up). */
+static int fit(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+
+	if (n <= *cap) {
+		return 0;
+	}
+	if ((q = realloc(*p, n * size)) == NULL) {
+		return DZ_ENOMEM;
+	}
+	prefault((uint8_t *)q + *cap * size, (n - *cap) * size);
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
 /* Room in *p for need elements of size octets (at most UINT32_MAX - 1:
  * links are 32 bits). */
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -126,14 +143,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 	while (n < need) {
 		n *= 2;
 	}
-	void *q = realloc(*p, n * size);
-	if (q == NULL) {
-		return DZ_ENOMEM;
-	}
-	prefault((uint8_t *)q + *cap * size, (n - *cap) * size);
-	*p = q;
-	*cap = n;
-	return 0;
+	return fit(p, cap, n, size);
 }
 
 /* An empty owner index of 16 slots. */
@@ -461,23 +471,6 @@ static uint32_t rr_find(const struct dz_zone_builder *b,
 			return l;
 		}
 	}
-	return 0;
-}
-
-/* Room in *p for exactly n elements (reserve: no rounding up). */
-static int fit(void **p, size_t *cap, size_t n, size_t size)
-{
-	void *q;
-
-	if (n <= *cap) {
-		return 0;
-	}
-	if ((q = realloc(*p, n * size)) == NULL) {
-		return DZ_ENOMEM;
-	}
-	prefault((uint8_t *)q + *cap * size, (n - *cap) * size);
-	*p = q;
-	*cap = n;
 	return 0;
 }
 
